@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layering (each arrow is "may import"):
+//   Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
+//   Checksum ← Store ← Retrieval                           (documents, chunks, vectors, search)
+//   rag ← everything, plus ArgumentParser                  (thin composition root)
+// Retrieval talks to the engine only through its own protocols; `rag` wires the two together.
+
+/// SIMD code is 50–250x slower without a target CPU (swiftc defaults to baseline x86-64): see shared PERF.md.
+let nativeCPU: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "native"]),
+    .swiftLanguageMode(.v5),
+]
+/// Kernels additionally drop overflow checks in release builds; every bound they rely on is checked by callers.
+let kernelSettings: [SwiftSetting] = nativeCPU + [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "rag",
+    products: [
+        .executable(name: "rag", targets: ["rag"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(name: "Checksum", swiftSettings: nativeCPU),
+        .target(name: "Kernels", swiftSettings: kernelSettings),
+        .target(name: "ModelFiles", dependencies: ["Kernels"], swiftSettings: nativeCPU),
+        .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: nativeCPU),
+        .target(name: "Inference", dependencies: ["Kernels", "ModelFiles", "Tokenization"], swiftSettings: kernelSettings),
+        .target(name: "Store", dependencies: ["Checksum", "Kernels", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: nativeCPU),
+        .target(name: "Retrieval", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
+        .executableTarget(
+            name: "rag",
+            dependencies: [
+                "Checksum", "Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: nativeCPU),
+
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: nativeCPU),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Kernels"], swiftSettings: nativeCPU),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles"], swiftSettings: nativeCPU),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "ModelFiles", "Kernels"], swiftSettings: nativeCPU),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store"], swiftSettings: nativeCPU),
+        .testTarget(name: "RAGCommandTests", dependencies: ["rag"], swiftSettings: nativeCPU),
+    ]
+)

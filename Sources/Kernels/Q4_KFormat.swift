@@ -1,0 +1,34 @@
+/// ggml Q4_K: 256 weights in 144 bytes. f16 `d`, f16 `dmin`, 12 bytes packing eight 6-bit (scale, min) pairs
+/// (one per 32-weight sub-block), then 128 bytes of nibbles in 4 groups of 32 bytes: group g's low nibbles are
+/// sub-block 2g, its high nibbles sub-block 2g+1. w = d·scale·nibble − dmin·min.
+public enum Q4_KFormat: BlockFormat {
+    public static let weightsPerBlock = 256
+    public static let bytesPerBlock = 144
+
+    /// The 6-bit scale and min of sub-block `j` (0..<8) from the 12 packed bytes.
+    @inline(__always)
+    static func scaleAndMin(_ j: Int, _ s: UnsafeRawPointer) -> (scale: UInt8, min: UInt8) {
+        func byte(_ i: Int) -> UInt8 { s.load(fromByteOffset: i, as: UInt8.self) }
+        if j < 4 {
+            return (byte(j) & 63, byte(j + 4) & 63)
+        }
+        return ((byte(j + 4) & 0x0F) | ((byte(j - 4) >> 6) << 4),
+                (byte(j + 4) >> 4) | ((byte(j) >> 6) << 4))
+    }
+
+    public static func referenceDequantize(block: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
+        let d = Float(halfBits: block.loadUnaligned(as: UInt16.self))
+        let dmin = Float(halfBits: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        let scales = block + 4
+        let qs = block + 16
+        for g in 0..<4 {
+            let (sc1, m1) = scaleAndMin(2 * g, scales)
+            let (sc2, m2) = scaleAndMin(2 * g + 1, scales)
+            for l in 0..<32 {
+                let byte = qs.load(fromByteOffset: 32 * g + l, as: UInt8.self)
+                out[64 * g + l] = d * Float(sc1) * Float(byte & 0x0F) - dmin * Float(m1)
+                out[64 * g + 32 + l] = d * Float(sc2) * Float(byte >> 4) - dmin * Float(m2)
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `rag` command line: ingest documents, search them, and ask questions answered from them.
+@main
+struct RAGCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rag",
+        abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
+        subcommands: []
+    )
+}
