@@ -12,7 +12,7 @@ public enum Q6_KFormat: BlockFormat {
             let sc = block + 192 + 8 * half
             let y = out + 128 * half
             for l in 0..<32 {
-                let is = l / 16
+                let group = l / 16
                 let low0 = ql.load(fromByteOffset: l, as: UInt8.self)
                 let low1 = ql.load(fromByteOffset: l + 32, as: UInt8.self)
                 let high = qh.load(fromByteOffset: l, as: UInt8.self)
@@ -21,10 +21,10 @@ public enum Q6_KFormat: BlockFormat {
                 let q3 = Int(low0 >> 4) | Int((high >> 4) & 3) << 4
                 let q4 = Int(low1 >> 4) | Int((high >> 6) & 3) << 4
                 func scale(_ i: Int) -> Float { d * Float(sc.load(fromByteOffset: i, as: Int8.self)) }
-                y[l] = scale(is) * Float(q1 - 32)
-                y[l + 32] = scale(is + 2) * Float(q2 - 32)
-                y[l + 64] = scale(is + 4) * Float(q3 - 32)
-                y[l + 96] = scale(is + 6) * Float(q4 - 32)
+                y[l] = scale(group) * Float(q1 - 32)
+                y[l + 32] = scale(group + 2) * Float(q2 - 32)
+                y[l + 64] = scale(group + 4) * Float(q3 - 32)
+                y[l + 96] = scale(group + 6) * Float(q4 - 32)
             }
         }
     }
