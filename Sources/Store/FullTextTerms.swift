@@ -8,6 +8,8 @@ public enum FullTextTerms {
     static let maximumQueryTerms = 64
 
     /// Han ideographs, kana and Hangul: scripts written without spaces between words.
+    public static func isCJKScalar(_ s: Unicode.Scalar) -> Bool { isCJK(s) }
+
     @inline(__always)
     static func isCJK(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
