@@ -22,6 +22,15 @@ public struct ChunkingParameters: Equatable, Sendable {
 
     /// Stored with each document: a document chunked with other parameters is chunked again on ingest.
     public var signature: String { "\(unit) size=\(size) overlap=\(overlap)" }
+
+    /// Parses a `signature` back (so a later ingest keeps the sizes an index was built with); nil if malformed.
+    public init?(signature: String) {
+        let fields = signature.split(separator: " ")
+        guard fields.count == 3, fields[1].hasPrefix("size="), fields[2].hasPrefix("overlap="),
+              let size = Int(fields[1].dropFirst(5)), let overlap = Int(fields[2].dropFirst(8)),
+              let parameters = try? ChunkingParameters(size: size, overlap: overlap, unit: String(fields[0])) else { return nil }
+        self = parameters
+    }
 }
 
 /// Invalid chunking options, as the user typed them.
@@ -67,7 +76,7 @@ public struct Chunker {
         }
 
         for sentence in sentences {
-            if sentence.isHeading, !current.isEmpty {
+            if sentence.isHeading, current.contains(where: { !$0.isHeading }) {  // headings in a row stay together
                 emitCurrent(); current = []; currentTokens = 0
             }
             if sentence.tokens > parameters.size {
