@@ -66,13 +66,17 @@ public struct Chunker {
         var chunks: [NewChunk] = []
         var current: [Sentence] = [], currentTokens = 0
 
-        func emit(_ range: Range<Int>) {
+        // A passage's headings are those in force at its first body sentence (a passage that opens with
+        // "# 预训练" then "## 什么是预训练" sits under both).
+        func emit(_ range: Range<Int>, bodyStart: Int) {
             let passage = String(String.UnicodeScalarView(text[range]))
             chunks.append(NewChunk(text: passage, start: range.lowerBound, end: range.upperBound,
-                                   headingPath: paths.path(at: range.lowerBound), tokenCount: counter.tokenCount(passage)))
+                                   headingPath: paths.path(at: bodyStart), tokenCount: counter.tokenCount(passage)))
         }
         func emitCurrent() {
-            if let first = current.first, let last = current.last { emit(first.range.lowerBound..<last.range.upperBound) }
+            guard let first = current.first, let last = current.last else { return }
+            let body = current.first(where: { !$0.isHeading }) ?? last
+            emit(first.range.lowerBound..<last.range.upperBound, bodyStart: body.range.lowerBound)
         }
 
         for sentence in sentences {
@@ -81,7 +85,7 @@ public struct Chunker {
             }
             if sentence.tokens > parameters.size {
                 emitCurrent(); current = []; currentTokens = 0
-                for piece in pieces(of: sentence.range, in: text) { emit(piece) }
+                for piece in pieces(of: sentence.range, in: text) { emit(piece, bodyStart: piece.lowerBound) }
                 continue
             }
             if currentTokens + sentence.tokens <= parameters.size {
