@@ -47,9 +47,12 @@ public final class PassageStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = SchemaMigrations.migrator
-            let (superseded, complete) = try pool.read { db in
-                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+            let (foreign, superseded, complete) = try pool.read { db in
+                // Another application's database: tables, but none of our migrations. Never migrate it.
+                (try !db.tableExists("grdb_migrations") && (try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0) > 0,
+                 try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
             }
+            if foreign { throw StoreError.notAnIndex(path: path) }
             if superseded { throw StoreError.newerSchema(path: path) }
             if !complete { try migrator.migrate(pool) }
         } catch {
