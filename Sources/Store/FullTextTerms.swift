@@ -34,6 +34,9 @@ public enum FullTextTerms {
     /// Letters, digits and combining marks of non-CJK scripts: the characters unicode61 keeps in a word.
     @inline(__always)
     static func isWordCharacter(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 {
+            return (0x30...0x39).contains(s.value) || (0x41...0x5A).contains(s.value) || (0x61...0x7A).contains(s.value)
+        }
         if s.properties.isAlphabetic || s.properties.numericType != nil { return true }
         switch s.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber: return true
