@@ -4,13 +4,8 @@ import Tokenization
 import XCTest
 
 /// The real Qwen GGUF ($RAG_MODELS or ~/.cache/rag/models) and its tokenizer, loaded once per test run, or a skip.
-/// (Switch to `ModelDirectory.default.url(for: .decoder)` once ModelCatalog is on main.)
 enum QwenModel {
-    static let url: URL = {
-        let directory = ProcessInfo.processInfo.environment["RAG_MODELS"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/rag/models").path
-        return URL(fileURLWithPath: directory).appendingPathComponent("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
-    }()
+    static let url = ModelDirectory.default.url(for: .decoder)
 
     private static let loaded: Result<BPETokenizer, Error> = Result { try BPETokenizer(gguf: GGUFFile(url: url)) }
 
