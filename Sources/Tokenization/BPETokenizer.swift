@@ -37,7 +37,7 @@ public struct BPETokenizer: Tokenizer {
         for (id, (text, kind)) in zip(tokens, kinds).enumerated() {
             switch kind {
             case .normal, .byte:
-                if !Self.appendRawBytes(ofTokenText: text, to: &blob) { blob += text.utf8 }
+                if !ByteLevelEncoding.appendBytes(ofTokenText: text, to: &blob) { blob += text.utf8 }
             case .control, .userDefined:
                 blob += text.utf8
                 specialEntries.append(.init(bytes: Array(text.utf8), id: Int32(id), isControl: kind == .control))
@@ -67,20 +67,6 @@ public struct BPETokenizer: Tokenizer {
         self.specialTokens = specials
     }
 
-    /// Decodes byte-level text straight into `blob`; false (and `blob` unchanged) when a scalar is not in the alphabet.
-    static func appendRawBytes(ofTokenText text: String, to blob: inout [UInt8]) -> Bool {
-        let start = blob.count
-        for scalar in text.unicodeScalars {
-            let value = Int(scalar.value)
-            guard value < ByteLevelEncoding.byteForScalar.count, ByteLevelEncoding.byteForScalar[value] >= 0 else {
-                blob.removeSubrange(start...)
-                return false
-            }
-            blob.append(UInt8(ByteLevelEncoding.byteForScalar[value]))
-        }
-        return true
-    }
-
     /// Turns "left right" merge texts into id pairs. A merge whose parts or result are not tokens can never apply
     /// to token ids, so it is dropped.
     private static func mergeTable(_ texts: [String], byteTokens: [Int32], tokenBytes: ByteStringTable) throws -> MergeTable {
@@ -88,19 +74,28 @@ public struct BPETokenizer: Tokenizer {
         pairs.reserveCapacity(texts.count)
         var raw: [UInt8] = []
         for (rank, text) in texts.enumerated() {
-            let utf8 = Array(text.utf8)
-            guard let space = utf8.firstIndex(of: 0x20), space > 0, space < utf8.count - 1 else {
+            var text = text
+            let pair = text.withUTF8 { utf8 -> (Int32, Int32, Int32)?? in
+                guard let space = utf8.firstIndex(of: 0x20), space > 0, space < utf8.count - 1 else { return nil }
+                raw.removeAll(keepingCapacity: true)
+                guard ByteLevelEncoding.appendBytes(ofTokenUTF8: UnsafeBufferPointer(rebasing: utf8[..<space]), to: &raw)
+                else { return .some(nil) }
+                let leftCount = raw.count
+                guard ByteLevelEncoding.appendBytes(ofTokenUTF8: UnsafeBufferPointer(rebasing: utf8[(space + 1)...]),
+                                                    to: &raw)
+                else { return .some(nil) }
+                return raw.withUnsafeBufferPointer { bytes in
+                    guard let left = tokenBytes.index(of: UnsafeBufferPointer(rebasing: bytes[..<leftCount])),
+                          let right = tokenBytes.index(of: UnsafeBufferPointer(rebasing: bytes[leftCount...])),
+                          let result = tokenBytes.index(of: bytes)
+                    else { return .some(nil) }
+                    return (Int32(left), Int32(right), Int32(result))
+                }
+            }
+            guard let pair else {
                 throw TokenizerError.malformedVocabulary("merge #\(rank) '\(text)' is not two tokens separated by a space")
             }
-            raw.removeAll(keepingCapacity: true)
-            guard appendRawBytes(ofTokenText: String(decoding: utf8[..<space], as: UTF8.self), to: &raw) else { continue }
-            let leftCount = raw.count
-            guard appendRawBytes(ofTokenText: String(decoding: utf8[(space + 1)...], as: UTF8.self), to: &raw) else { continue }
-            guard let left = tokenBytes.index(of: raw[..<leftCount]),
-                  let right = tokenBytes.index(of: raw[leftCount...]),
-                  let result = tokenBytes.index(of: raw)
-            else { continue }
-            pairs.append((Int32(left), Int32(right), Int32(result)))
+            if let (left, right, result) = pair { pairs.append((left, right, result)) }
         }
         return MergeTable(byteTokens: byteTokens, pairs: pairs)
     }
@@ -170,7 +165,7 @@ public struct BPETokenizer: Tokenizer {
     public func id(ofTokenText text: String) -> Int? {
         if let id = specialMatcher.entries.first(where: { $0.bytes.elementsEqual(text.utf8) })?.id { return Int(id) }
         var raw: [UInt8] = []
-        guard Self.appendRawBytes(ofTokenText: text, to: &raw), let id = tokenBytes.index(of: raw),
+        guard ByteLevelEncoding.appendBytes(ofTokenText: text, to: &raw), let id = tokenBytes.index(of: raw),
               tokenTexts[id] == text
         else { return tokenTexts.firstIndex(of: text) }
         return id

@@ -31,14 +31,40 @@ public enum ByteLevelEncoding {
     /// The raw bytes a vocabulary entry stands for, or nil when it contains a scalar outside the alphabet.
     public static func bytes(ofTokenText text: String) -> [UInt8]? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            guard scalar.value < 324 else { return nil }
-            let byte = byteForScalar[Int(scalar.value)]
-            guard byte >= 0 else { return nil }
-            bytes.append(UInt8(byte))
+        return appendBytes(ofTokenText: text, to: &bytes) ? bytes : nil
+    }
+
+    /// Appends the raw bytes byte-level `text` stands for; false, with `out` unchanged, when a scalar is outside
+    /// the alphabet.
+    static func appendBytes(ofTokenText text: String, to out: inout [UInt8]) -> Bool {
+        if let done = text.utf8.withContiguousStorageIfAvailable({ appendBytes(ofTokenUTF8: $0, to: &out) }) {
+            return done
         }
-        return bytes
+        return Array(text.utf8).withUnsafeBufferPointer { appendBytes(ofTokenUTF8: $0, to: &out) }
+    }
+
+    /// The same, for byte-level text given as UTF-8. The alphabet is U+0021…U+0143, so every scalar in it takes
+    /// one or two UTF-8 bytes; anything longer is not in it.
+    static func appendBytes(ofTokenUTF8 utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        let start = out.count
+        var i = 0
+        while i < utf8.count {
+            let lead = utf8[i]
+            var value = -1
+            if lead < 0x80 {
+                value = Int(lead)
+                i += 1
+            } else if lead & 0xE0 == 0xC0 && i + 1 < utf8.count {
+                value = Int(lead & 0x1F) << 6 | Int(utf8[i + 1] & 0x3F)
+                i += 2
+            }
+            guard value >= 0, value < byteForScalar.count, byteForScalar[value] >= 0 else {
+                out.removeSubrange(start...)
+                return false
+            }
+            out.append(UInt8(byteForScalar[value]))
+        }
+        return true
     }
 
     /// The vocabulary text for raw bytes (the inverse of `bytes(ofTokenText:)`).

@@ -11,16 +11,32 @@ struct TokenizeCommand: ParsableCommand {
         discussion: "Special-token text such as <|im_start|> becomes its single token, as in the model's chat prompts.")
 
     @Argument(help: "The text to tokenize.")
-    var text: String
+    var text: String?
+
+    @Option(name: .long, help: ArgumentHelp("Tokenize this UTF-8 file instead of TEXT.", valueName: "path"))
+    var file: String?
 
     @Flag(name: .long, help: "Print {\"ids\": [...], \"pieces\": [...]} on stdout.")
     var json = false
 
+    @Flag(name: .long, help: "Print only the number of tokens.")
+    var count = false
+
     @OptionGroup var modelOptions: DecoderModelOptions
 
+    func validate() throws {
+        if (text == nil) == (file == nil) { throw ValidationError("give either TEXT or --file PATH") }
+        if json && count { throw ValidationError("--json and --count cannot be combined") }
+    }
+
     func run() throws {
+        let input = try text ?? Self.readText(file!)
         let tokenizer = try BPETokenizer(gguf: modelOptions.open())
-        let ids = tokenizer.encode(text)
+        let ids = tokenizer.encode(input)
+        if count {
+            print(ids.count)
+            return
+        }
         let pieces = ids.map(tokenizer.piece(for:))
         if json {
             let encoder = JSONEncoder()
@@ -29,6 +45,16 @@ struct TokenizeCommand: ParsableCommand {
         } else {
             print(Self.render(ids: ids, pieces: pieces))
         }
+    }
+
+    static func readText(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw ValidationError("\(path) is not UTF-8 text")
+        }
+        return text
     }
 
     struct Report: Encodable {

@@ -7,6 +7,10 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertEqual(command.text, "你好")
         XCTAssertTrue(command.json)
         XCTAssertEqual(command.modelOptions.model, "/tmp/m.gguf")
+        XCTAssertEqual(try TokenizeCommand.parse(["--file", "a.txt", "--count"]).file, "a.txt")
+        XCTAssertThrowsError(try TokenizeCommand.parse([]))
+        XCTAssertThrowsError(try TokenizeCommand.parse(["x", "--file", "a.txt"]))
+        XCTAssertThrowsError(try TokenizeCommand.parse(["x", "--json", "--count"]))
     }
 
     func testReadableOutput() {
