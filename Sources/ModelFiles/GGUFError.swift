@@ -23,12 +23,9 @@ public struct GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
         case missingKey(String)
         case wrongValueType(key: String, expected: String, found: String)
         case missingTensor(String)
-        case wrongTensorType(tensor: String, expected: String, found: TensorTypeName)
+        case wrongTensorType(tensor: String, expected: String, found: String)
         case notAMatrix(tensor: String, dimensions: [Int])
     }
-
-    /// A tensor type as printed in errors (kept as a string so Reason does not depend on Kernels' enum cases).
-    public typealias TensorTypeName = String
 
     /// The file's path as the user gave it.
     public let path: String

@@ -57,26 +57,34 @@ struct SpecialTokenMatcher: Sendable {
 
     func partition(_ utf8: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [Fragment] {
         var fragments: [Fragment] = utf8.isEmpty ? [] : [.text(0..<utf8.count)]
-        for entry in entries where parseSpecial || !entry.isControl {
+        let active = entries.filter { parseSpecial || !$0.isControl }
+        guard !active.isEmpty else { return fragments }
+        // One pass finds where any special token could start ('<' for Qwen); each token then only tries those.
+        var isFirstByte = [Bool](repeating: false, count: 256)
+        for entry in active { isFirstByte[Int(entry.bytes[0])] = true }
+        var candidates: [Int] = []
+        for i in 0..<utf8.count where isFirstByte[Int(utf8[i])] { candidates.append(i) }
+        guard !candidates.isEmpty else { return fragments }
+
+        for entry in active {
+            let key = entry.bytes
             var split: [Fragment] = []
             split.reserveCapacity(fragments.count)
+            var c = 0
             for fragment in fragments {
                 guard case .text(let range) = fragment else {
                     split.append(fragment)
                     continue
                 }
                 var start = range.lowerBound
-                var i = range.lowerBound
-                let key = entry.bytes
-                while i + key.count <= range.upperBound {
-                    if utf8[i] == key[0] && Self.matches(key, utf8, at: i) {
-                        if start < i { split.append(.text(start..<i)) }
-                        split.append(.token(entry.id))
-                        i += key.count
-                        start = i
-                    } else {
-                        i += 1
-                    }
+                while c < candidates.count && candidates[c] < start { c += 1 }
+                while c < candidates.count && candidates[c] + key.count <= range.upperBound {
+                    let i = candidates[c]
+                    c += 1
+                    guard i >= start, utf8[i] == key[0], Self.matches(key, utf8, at: i) else { continue }
+                    if start < i { split.append(.text(start..<i)) }
+                    split.append(.token(entry.id))
+                    start = i + key.count
                 }
                 if start < range.upperBound { split.append(.text(start..<range.upperBound)) }
             }

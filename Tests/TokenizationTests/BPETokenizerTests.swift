@@ -44,6 +44,8 @@ final class BPETokenizerTests: XCTestCase {
         XCTAssertEqual(t.encode("ab<|end|>!ab"), [id("ab"), id("<|end|>!"), id("ab")])
         XCTAssertEqual(t.encode("<|end|>?"), [id("<|end|>"), Int(UInt8(ascii: "?"))])
         XCTAssertEqual(t.encode("<x><x>", parseSpecial: false), [id("<x>"), id("<x>")])
+        XCTAssertEqual(t.encode("<<|end|><|end|><"), [60, id("<|end|>"), id("<|end|>"), 60])  // 60 is '<'
+        XCTAssertEqual(t.encode("<x<|end|>!<x>"), [60, Int(UInt8(ascii: "x")), id("<|end|>!"), id("<x>")])
         let spelled = t.encode("<|end|>", parseSpecial: false)
         XCTAssertEqual(spelled.count, 7)
         XCTAssertEqual(t.decode(spelled), "<|end|>")
