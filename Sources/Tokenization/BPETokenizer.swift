@@ -5,6 +5,7 @@ public struct BPETokenizer: Tokenizer {
     /// Vocabulary entries as stored in the model: byte-level text for normal tokens (`Ġthe`), literal text for
     /// special ones (`<|im_end|>`).
     public let tokenTexts: [String]
+    /// `kinds[id]`: normal, control, user-defined… (from `tokenizer.ggml.token_type`).
     public let kinds: [TokenKind]
     public let specialTokens: SpecialTokens
     /// What each id stands for: raw bytes for normal tokens, the UTF-8 text of the others.
@@ -75,6 +76,7 @@ public struct BPETokenizer: Tokenizer {
         var raw: [UInt8] = []
         for (rank, text) in texts.enumerated() {
             var text = text
+            // nil: not "left right" at all (malformed); .some(nil): well formed but not made of tokens (dropped).
             let pair = text.withUTF8 { utf8 -> (Int32, Int32, Int32)?? in
                 guard let space = utf8.firstIndex(of: 0x20), space > 0, space < utf8.count - 1 else { return nil }
                 raw.removeAll(keepingCapacity: true)
