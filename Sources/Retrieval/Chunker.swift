@@ -22,6 +22,15 @@ public struct ChunkingParameters: Equatable, Sendable {
 
     /// Stored with each document: a document chunked with other parameters is chunked again on ingest.
     public var signature: String { "\(unit) size=\(size) overlap=\(overlap)" }
+
+    /// Parses a `signature` back (so a later ingest keeps the sizes an index was built with); nil if malformed.
+    public init?(signature: String) {
+        let fields = signature.split(separator: " ")
+        guard fields.count == 3, fields[1].hasPrefix("size="), fields[2].hasPrefix("overlap="),
+              let size = Int(fields[1].dropFirst(5)), let overlap = Int(fields[2].dropFirst(8)),
+              let parameters = try? ChunkingParameters(size: size, overlap: overlap, unit: String(fields[0])) else { return nil }
+        self = parameters
+    }
 }
 
 /// Invalid chunking options, as the user typed them.
@@ -57,22 +66,26 @@ public struct Chunker {
         var chunks: [NewChunk] = []
         var current: [Sentence] = [], currentTokens = 0
 
-        func emit(_ range: Range<Int>) {
+        // A passage's headings are those in force at its first body sentence (a passage that opens with
+        // "# 预训练" then "## 什么是预训练" sits under both).
+        func emit(_ range: Range<Int>, bodyStart: Int) {
             let passage = String(String.UnicodeScalarView(text[range]))
             chunks.append(NewChunk(text: passage, start: range.lowerBound, end: range.upperBound,
-                                   headingPath: paths.path(at: range.lowerBound), tokenCount: counter.tokenCount(passage)))
+                                   headingPath: paths.path(at: bodyStart), tokenCount: counter.tokenCount(passage)))
         }
         func emitCurrent() {
-            if let first = current.first, let last = current.last { emit(first.range.lowerBound..<last.range.upperBound) }
+            guard let first = current.first, let last = current.last else { return }
+            let body = current.first(where: { !$0.isHeading }) ?? last
+            emit(first.range.lowerBound..<last.range.upperBound, bodyStart: body.range.lowerBound)
         }
 
         for sentence in sentences {
-            if sentence.isHeading, !current.isEmpty {
+            if sentence.isHeading, current.contains(where: { !$0.isHeading }) {  // headings in a row stay together
                 emitCurrent(); current = []; currentTokens = 0
             }
             if sentence.tokens > parameters.size {
                 emitCurrent(); current = []; currentTokens = 0
-                for piece in pieces(of: sentence.range, in: text) { emit(piece) }
+                for piece in pieces(of: sentence.range, in: text) { emit(piece, bodyStart: piece.lowerBound) }
                 continue
             }
             if currentTokens + sentence.tokens <= parameters.size {

@@ -18,14 +18,15 @@ public final class PassageStore {
     }
 
     /// Opens the index at `path`. With `create` false a missing file is `StoreError.noIndex`; otherwise the
-    /// file and its folder are created. Older schemas are migrated; a newer one is refused.
-    public static func open(at path: String, create: Bool) throws -> PassageStore {
+    /// file and its folder are created. Older schemas are migrated; a newer one is refused. A write waits
+    /// up to `busyTimeout` seconds for another process's transaction (one document of an ingest) to end.
+    public static func open(at path: String, create: Bool, busyTimeout: Double = 3) throws -> PassageStore {
         let url = URL(fileURLWithPath: path)
         if !FileManager.default.fileExists(atPath: url.path) {
             guard create else { throw StoreError.noIndex(path: path) }
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         }
-        return try PassageStore(path: path)
+        return try PassageStore(path: path, busyTimeout: busyTimeout)
     }
 
     /// Deletes an index file and its WAL companions (for `--rebuild`).
@@ -35,10 +36,10 @@ public final class PassageStore {
         }
     }
 
-    private init(path: String) throws {
+    private init(path: String, busyTimeout: Double) throws {
         self.path = path
         var configuration = Configuration()
-        configuration.busyMode = .timeout(3)  // seconds; long enough for another ingest's one-document transaction
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
