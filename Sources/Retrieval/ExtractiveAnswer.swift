@@ -15,7 +15,7 @@ public struct QuotedSentence: Equatable, Sendable {
 /// The retrieval-based answer: the few sentences of the top passages that best answer the question,
 /// ranked by the encoder's cosine with the question plus a small weight on shared wording, quoted as they
 /// stand in the documents. Nothing is written; everything shown is in the sources.
-public struct ExtractiveAnswer {
+public struct ExtractiveAnswer: Sendable {
     /// Sentences quoted: enough for a definition and its context, few enough to read at a glance.
     public static let defaultSentenceCount = 3
     /// Weight of `LexicalOverlap` beside the cosine (chosen with `rag eval`; see BENCHMARKS.md).

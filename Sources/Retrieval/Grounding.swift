@@ -20,7 +20,7 @@ public struct GroundedSentence: Equatable, Sendable {
 /// Checks a generated answer against the passages it was written from: each sentence is embedded (by its
 /// meaning, citations removed) and compared with every passage sentence; the best match says which
 /// passage supports it and how strongly, and a sentence under the threshold is flagged as unsupported.
-public struct Grounding {
+public struct Grounding: Sendable {
     /// Cosine ("query: " generated sentence vs "passage: " source sentence) under which a generated sentence
     /// counts as unsupported (calibrated on the corpus; see BENCHMARKS.md).
     public static let defaultSupportThreshold: Float = 0.85

@@ -82,7 +82,7 @@ public struct PromptBuilder {
 
         while true {
             let passages = selections.enumerated().map { index, kept in
-                PromptPassage(number: index + 1, chunk: chunks[index], text: kept.joined(separator: " "),
+                PromptPassage(number: index + 1, chunk: chunks[index], text: Self.join(kept),
                               isTrimmed: kept.count < Self.sentences(of: chunks[index].text).count
                                   || kept.last.map { !chunks[index].text.contains($0) } ?? false)
             }
@@ -112,6 +112,18 @@ public struct PromptBuilder {
     static func sentences(of text: String) -> [String] {
         let scalars = Array(text.unicodeScalars)
         return SentenceSplitter.sentences(in: scalars, 0..<scalars.count).map { String(String.UnicodeScalarView(scalars[$0])) }
+    }
+
+    /// Sentences back into one line: a space between two Latin-script sentences, none after Chinese punctuation.
+    static func join(_ sentences: [String]) -> String {
+        var line = ""
+        for sentence in sentences {
+            if let last = line.unicodeScalars.last, let first = sentence.unicodeScalars.first, last.isASCII, first.isASCII {
+                line += " "
+            }
+            line += sentence
+        }
+        return line
     }
 
     static func instructions(_ language: QuestionLanguage) -> String {

@@ -6,7 +6,7 @@ public enum QuestionLanguage: String, Sendable, Codable {
     case chinese = "zh"
     case english = "en"
 
-    /// Chinese when the question's Han characters outnumber twice its Latin-script words ("What is 预训练?"
+    /// Chinese when the question has at least as many CJK characters as Latin-script words ("What is 预训练?"
     /// has 3 characters and 2 words: Chinese; "What does the term 预训练 mean in this text?" is English).
     public init(of question: String) {
         var cjk = 0, words = 0, inWord = false
@@ -20,7 +20,7 @@ public enum QuestionLanguage: String, Sendable, Codable {
                 inWord = false
             }
         }
-        self = cjk > 0 && cjk >= 2 * words ? .chinese : .english
+        self = cjk > 0 && cjk >= words ? .chinese : .english
     }
 
     /// What `rag ask` says instead of answering when no passage is relevant enough.

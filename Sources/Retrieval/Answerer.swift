@@ -1,0 +1,154 @@
+import Foundation
+import Kernels
+import Store
+
+/// What `rag ask` computes: the passages and their extractive answer, the generated answer, or both.
+public enum AnswerMode: String, CaseIterable, Sendable, Codable {
+    case retrieve, generate, compare
+
+    var extracts: Bool { self != .generate }
+    var generates: Bool { self != .retrieve }
+}
+
+/// The knobs of one question.
+public struct AskSettings: Sendable {
+    /// Passages retrieved (and offered to the generator). Chosen with `rag eval`; see BENCHMARKS.md.
+    public static let defaultK = 5
+    /// Best dense cosine ("query: " question vs "passage: " chunk) under which the documents are taken not
+    /// to cover the question and no answer is attempted. Chosen with `rag eval`; see BENCHMARKS.md.
+    public static let defaultCoverageThreshold: Float = 0.80
+
+    public var mode: AnswerMode = .compare
+    public var k = defaultK
+    public var coverageThreshold = defaultCoverageThreshold
+    public var generation = GenerationSettings()
+    public var extractive = ExtractiveAnswer()
+    public var grounding = Grounding()
+
+    public init() {}
+}
+
+/// The retrieval-based half: the passages found and the sentences quoted from them.
+public struct RetrievedAnswer: Sendable {
+    public var hits: [SearchHit]
+    /// nil when the mode does not extract or the documents do not cover the question.
+    public var quotes: [QuotedSentence]?
+}
+
+/// The generative half: what the model wrote from which prompt, what it cites and how grounded it is.
+public struct GeneratedAnswer: Sendable {
+    public var prompt: AnswerPrompt
+    public var text: String
+    public var citations: [Citation]
+    /// Numbers the model wrote as "[n]" with no passage n in the prompt.
+    public var invalidCitations: [Int]
+    public var grounding: [GroundedSentence]
+    /// True when the model answered with the prompt's "the passages do not say" sentence.
+    public var saidUnknown: Bool
+    public var report: GenerationReport
+}
+
+/// The whole answer to one question.
+public struct Answer: Sendable {
+    public var question: String
+    public var mode: AnswerMode
+    public var language: QuestionLanguage
+    /// The highest dense cosine between the question and any passage of the index.
+    public var bestSimilarity: Float
+    /// False when `bestSimilarity` is under the coverage threshold: then nothing is generated.
+    public var covered: Bool
+    public var retrieval: RetrievedAnswer
+    public var generation: GeneratedAnswer?
+
+    /// The "documents do not cover this" message, when they do not.
+    public var notCoveredMessage: String? { covered ? nil : language.notCoveredMessage }
+}
+
+/// Stages of an answer as they complete, for a display that streams.
+public enum AnswerEvent {
+    /// Retrieval (and the extractive answer) are done; generation, if any, starts now.
+    case retrieved(RetrievedAnswer, covered: Bool, bestSimilarity: Float)
+    /// One more piece of the generated answer.
+    case piece(GeneratedPiece)
+}
+
+/// Questions `rag ask` refuses before answering, one line each.
+public enum AskError: Error, Equatable, CustomStringConvertible {
+    case emptyIndex(path: String)
+    case emptyQuestion
+
+    public var description: String {
+        switch self {
+        case .emptyIndex(let path): return "the index \(path) has no passages yet: add documents with `rag ingest PATH...` first"
+        case .emptyQuestion: return "the question is empty"
+        }
+    }
+}
+
+/// Answers a question from the index: retrieve (hybrid search) → quote the best sentences → build the
+/// prompt → generate → check the generated sentences against the passages. When no passage is close
+/// enough in meaning, it says the documents do not cover the question and never calls the generator.
+public final class Answerer {
+    public let store: PassageStore
+    let embedder: QueryVectorMemo
+    let retriever: Retriever
+    /// Loads the generator; called only when a question needs one (loading takes a moment).
+    let makeWriter: () throws -> AnswerWriter
+    private var writer: AnswerWriter?
+
+    public init(store: PassageStore, embedder: TextEmbedder, parallelism: Parallelism = .allCores,
+                makeWriter: @escaping () throws -> AnswerWriter) {
+        self.store = store
+        self.embedder = QueryVectorMemo(embedder)
+        self.retriever = Retriever(store: store, embedder: self.embedder, parallelism: parallelism)
+        self.makeWriter = makeWriter
+    }
+
+    public func answer(_ question: String, settings: AskSettings, onEvent: (AnswerEvent) -> Void = { _ in }) throws -> Answer {
+        guard !question.trimmingWhitespace.isEmpty else { throw AskError.emptyQuestion }
+        guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
+        let language = QuestionLanguage(of: question)
+
+        let best = try retriever.search(question, mode: .dense, k: 1).first.map { Float($0.score) } ?? -1
+        let covered = best >= settings.coverageThreshold
+        let hits = try retriever.search(question, mode: .hybrid, k: settings.k)
+        var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
+        var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
+                            covered: covered, retrieval: retrieval, generation: nil)
+        guard covered else {
+            onEvent(.retrieved(retrieval, covered: false, bestSimilarity: best))
+            return answer
+        }
+
+        let chunks = hits.map(\.chunk)
+        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        if settings.mode.extracts {
+            retrieval.quotes = settings.extractive.quote(question: question, queryVector: try embedder.embedQuery(question), from: pool)
+            answer.retrieval = retrieval
+        }
+        onEvent(.retrieved(retrieval, covered: true, bestSimilarity: best))
+        if settings.mode.generates {
+            answer.generation = try generate(question, chunks: chunks, pool: pool, settings: settings, onEvent: onEvent)
+        }
+        return answer
+    }
+
+    func generate(_ question: String, chunks: [StoredChunk], pool: PassageSentences, settings: AskSettings,
+                  onEvent: (AnswerEvent) -> Void) throws -> GeneratedAnswer {
+        let writer = try self.writer ?? makeWriter()
+        self.writer = writer
+        let prompt = try PromptBuilder(writer: writer).prompt(question: question, passages: chunks,
+                                                              maxAnswerTokens: settings.generation.maxTokens)
+        var text = ""
+        let report = try writer.write(system: prompt.system, user: prompt.user, settings: settings.generation) { piece in
+            text += piece.text
+            onEvent(.piece(piece))
+        }
+        let (citations, invalid) = CitationParser.resolve(CitationParser.numbers(in: text), passages: prompt.passages)
+        let numbers = chunks.indices.map { $0 < prompt.passages.count ? $0 + 1 : nil }
+        let grounding = try settings.grounding.ground(answer: text, in: pool, passageNumbers: numbers, embedder: embedder)
+        let unknown = prompt.language.unknownAnswer.trimmingCharacters(in: ["。", "."])
+        return GeneratedAnswer(prompt: prompt, text: text, citations: citations, invalidCitations: invalid,
+                               grounding: grounding, saidUnknown: text.contains(unknown), report: report)
+    }
+}
