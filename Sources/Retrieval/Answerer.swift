@@ -109,9 +109,8 @@ public final class Answerer {
         guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
         let language = QuestionLanguage(of: question)
 
-        let best = try retriever.search(question, mode: .dense, k: 1).first.map { Float($0.score) } ?? -1
+        let (hits, best) = try retrieve(question, k: settings.k)
         let covered = best >= settings.coverageThreshold
-        let hits = try retriever.search(question, mode: .hybrid, k: settings.k)
         var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
         var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
                             covered: covered, retrieval: retrieval, generation: nil)
@@ -131,6 +130,13 @@ public final class Answerer {
             answer.generation = try generate(question, chunks: chunks, pool: pool, settings: settings, onEvent: onEvent)
         }
         return answer
+    }
+
+    /// The top `k` passages by hybrid search, and the best dense cosine of any passage with the question
+    /// (the coverage signal: hybrid scores are rank-fusion scores and say nothing about absolute relevance).
+    public func retrieve(_ question: String, k: Int, mode: SearchMode = .hybrid) throws -> (hits: [SearchHit], bestSimilarity: Float) {
+        let best = try retriever.search(question, mode: .dense, k: 1).first.map { Float($0.score) } ?? -1
+        return (try retriever.search(question, mode: mode, k: k), best)
     }
 
     func generate(_ question: String, chunks: [StoredChunk], pool: PassageSentences, settings: AskSettings,

@@ -14,3 +14,23 @@ func makeTokenCounter(for embedder: TextEmbedder?) -> (counter: TokenCounter, un
     if let embedder, let counter = embedder as? TokenCounter { return (counter, "tokens:" + embedder.modelID) }
     return (CharacterCounter(), "characters")
 }
+
+/// Why a command that needs a model cannot run in this build or on this machine.
+enum ModelUnavailable: Error, CustomStringConvertible {
+    case encoder(command: String)
+    case generator
+
+    var description: String {
+        switch self {
+        case .encoder(let command):
+            return "`rag \(command)` needs the encoder (multilingual-e5-small) and an index ingested with it: fetch it with scripts/fetch-models, then `rag ingest --rebuild PATH...`"
+        case .generator:
+            return "the generator (Qwen2.5 decoder) is not in this build yet: use --mode retrieve"
+        }
+    }
+}
+
+/// The generator behind `rag ask`'s generative answer. Loaded only when a question needs it.
+func makeAnswerWriter(threads: Int) throws -> AnswerWriter {
+    throw ModelUnavailable.generator
+}
