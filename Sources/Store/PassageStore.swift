@@ -96,6 +96,11 @@ public final class PassageStore {
         return IndexStatistics(documents: documents, chunks: chunks, vectors: vectors, fileBytes: bytes, metadata: metadata)
     }
 
+    /// SQLite's own consistency check: "ok", or what is broken.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
     /// Folds the WAL into the main file so its size on disk is the index's real size.
     public func checkpoint() throws {
         do { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } }
