@@ -29,11 +29,11 @@ let package = Package(
     targets: [
         .target(name: "Checksum", swiftSettings: nativeCPU),
         .target(name: "Kernels", swiftSettings: kernelSettings),
-        .target(name: "ModelFiles", dependencies: ["Kernels"], swiftSettings: nativeCPU),
+        .target(name: "ModelFiles", dependencies: ["Kernels", "Checksum"], swiftSettings: nativeCPU),
         .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: nativeCPU),
         .target(name: "Inference", dependencies: ["Kernels", "ModelFiles", "Tokenization"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Checksum", "Kernels", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: nativeCPU),
-        .target(name: "Retrieval", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
+        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "rag",
             dependencies: [
@@ -42,6 +42,7 @@ let package = Package(
             ],
             swiftSettings: nativeCPU),
 
+        .testTarget(name: "ChecksumTests", dependencies: ["Checksum"], swiftSettings: nativeCPU),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: nativeCPU),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Kernels"], swiftSettings: nativeCPU),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles"], swiftSettings: nativeCPU),

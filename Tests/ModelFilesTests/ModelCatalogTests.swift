@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+import Checksum
+@testable import ModelFiles
+
+/// The catalog must refuse missing, truncated and altered files with messages that name the fix.
+final class ModelCatalogTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func testMissingModelNamesTheFetchCommand() {
+        let models = ModelDirectory(url: directory)
+        XCTAssertThrowsError(try models.verifiedURL(for: .encoder)) { error in
+            XCTAssertEqual(error as? ModelCatalogError, .missing(.encoder, path: models.url(for: .encoder).path))
+            XCTAssertTrue("\(error)".contains("scripts/fetch-models encoder"))
+        }
+    }
+
+    func testTruncatedModelIsRejectedBySize() throws {
+        let models = ModelDirectory(url: directory)
+        try Data(count: 1000).write(to: models.url(for: .decoder))
+        XCTAssertEqual(try models.verification(of: .decoder, rehash: false), .wrongSize(actual: 1000))
+        XCTAssertThrowsError(try models.verifiedURL(for: .decoder))
+    }
+
+    func testRightSizeWrongBytesIsAHashMismatchEvenWithAForgedStamp() throws {
+        let models = ModelDirectory(url: directory)
+        let file = models.url(for: .encoder)
+        try Data(count: KnownModel.encoder.byteCount).write(to: file)
+        XCTAssertEqual(try models.verification(of: .encoder, rehash: false), .hashMismatch)
+        // A stamp for another size/mtime does not vouch for this file.
+        try "\(KnownModel.encoder.sha256) 1 1\n".write(to: file.appendingPathExtension("verified"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try models.verification(of: .encoder, rehash: false), .hashMismatch)
+    }
+
+    func testRealModelsVerifyWhenPresent() throws {
+        let models = ModelDirectory.default
+        for model in KnownModel.allCases {
+            try XCTSkipUnless(FileManager.default.fileExists(atPath: models.url(for: model).path),
+                              "\(model.fileName) not downloaded; run scripts/fetch-models to include this check")
+            XCTAssertEqual(try models.verification(of: model, rehash: false), .verified)
+        }
+    }
+}
