@@ -6,6 +6,7 @@ struct RAGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag",
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
-        subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, EvalCommand.self, StatsCommand.self, ListCommand.self]
+        subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, EvalCommand.self, StatsCommand.self,
+                      ListCommand.self, EmbedCommand.self, ModelsCommand.self]
     )
 }

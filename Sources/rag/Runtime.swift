@@ -1,11 +1,9 @@
 import Retrieval
 
-/// The single place where the engine is wired into Retrieval's protocols.
-///
-/// The encoder (multilingual-e5-small) is not in this build yet, so there is no embedder: ingest stores
-/// no vectors and dense or hybrid search answers that the encoder is not available.
+/// The single place where the engine is wired into Retrieval's protocols: the multilingual-e5-small encoder
+/// from the models directory. A missing or damaged model file is a one-line error naming scripts/fetch-models.
 func makeEmbedder(threads: Int) throws -> TextEmbedder? {
-    nil
+    try E5Embedder(threads: threads)
 }
 
 /// Chunks are measured in the encoder's tokens when the embedder can count them, else in characters;
