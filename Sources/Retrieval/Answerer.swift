@@ -14,18 +14,36 @@ public enum AnswerMode: String, CaseIterable, Sendable, Codable {
 public struct AskSettings: Sendable {
     /// Passages retrieved (and offered to the generator). Chosen with `rag eval`; see BENCHMARKS.md.
     public static let defaultK = 5
-    /// Best dense cosine ("query: " question vs "passage: " chunk) under which the documents are taken not
-    /// to cover the question and no answer is attempted. Chosen with `rag eval`; see BENCHMARKS.md.
-    public static let defaultCoverageThreshold: Float = 0.80
 
     public var mode: AnswerMode = .compare
     public var k = defaultK
-    public var coverageThreshold = defaultCoverageThreshold
+    public var coverage = CoverageThresholds.calibrated
     public var generation = GenerationSettings()
     public var extractive = ExtractiveAnswer()
     public var grounding = Grounding()
 
     public init() {}
+}
+
+/// The best sentence similarity (encoder cosine, "query: " question vs "passage: " sentence of the top-k
+/// passages) under which the documents are taken not to cover a question: nothing is quoted or generated.
+/// One threshold per question language, because an English question scores lower against Chinese
+/// documents even when they answer it. Calibrated with `rag eval` on eval/corpus-eval.jsonl (BENCHMARKS.md).
+public struct CoverageThresholds: Equatable, Sendable {
+    /// Midpoints between the highest unanswerable and the lowest answerable question of the eval set:
+    /// Chinese 0.876 | 0.885, English 0.790 | 0.792 (a thin margin: English questions on a Chinese corpus).
+    public static let calibrated = CoverageThresholds(chinese: 0.880, english: 0.791)
+
+    public var chinese: Float
+    public var english: Float
+
+    public init(chinese: Float, english: Float) { self.chinese = chinese; self.english = english }
+    /// The same threshold for every language (-1: answer everything).
+    public init(uniform: Float) { chinese = uniform; english = uniform }
+
+    public func threshold(for language: QuestionLanguage) -> Float {
+        language == .chinese ? chinese : english
+    }
 }
 
 /// The retrieval-based half: the passages found and the sentences quoted from them.
@@ -53,9 +71,14 @@ public struct Answer: Sendable {
     public var question: String
     public var mode: AnswerMode
     public var language: QuestionLanguage
-    /// The highest dense cosine between the question and any passage of the index.
+    /// The highest encoder cosine between the question and a sentence of the retrieved passages: the
+    /// coverage signal (-1 when the passages have no sentence long enough to judge).
     public var bestSimilarity: Float
-    /// False when `bestSimilarity` is under the coverage threshold: then nothing is generated.
+    /// The highest cosine between the question and a whole passage of the index.
+    public var bestPassageSimilarity: Float
+    /// The threshold `bestSimilarity` was held against, for the question's language.
+    public var coverageThreshold: Float
+    /// False when `bestSimilarity` is under the coverage threshold: then nothing is quoted or generated.
     public var covered: Bool
     public var retrieval: RetrievedAnswer
     public var generation: GeneratedAnswer?
@@ -109,20 +132,22 @@ public final class Answerer {
         guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
         let language = QuestionLanguage(of: question)
 
-        let (hits, best) = try retrieve(question, k: settings.k)
-        let covered = best >= settings.coverageThreshold
+        let (hits, bestPassage) = try retrieve(question, k: settings.k)
+        let chunks = hits.map(\.chunk)
+        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        let queryVector = try embedder.embedQuery(question)
+        let best = pool.similarities(to: queryVector).max() ?? -1
+        let threshold = settings.coverage.threshold(for: language)
         var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
         var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
-                            covered: covered, retrieval: retrieval, generation: nil)
-        guard covered else {
+                            bestPassageSimilarity: bestPassage, coverageThreshold: threshold, covered: best >= threshold,
+                            retrieval: retrieval, generation: nil)
+        guard answer.covered else {
             onEvent(.retrieved(retrieval, covered: false, bestSimilarity: best))
             return answer
         }
-
-        let chunks = hits.map(\.chunk)
-        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
         if settings.mode.extracts {
-            retrieval.quotes = settings.extractive.quote(question: question, queryVector: try embedder.embedQuery(question), from: pool)
+            retrieval.quotes = settings.extractive.quote(question: question, queryVector: queryVector, from: pool)
             answer.retrieval = retrieval
         }
         onEvent(.retrieved(retrieval, covered: true, bestSimilarity: best))
@@ -133,7 +158,7 @@ public final class Answerer {
     }
 
     /// The top `k` passages by hybrid search, and the best dense cosine of any passage with the question
-    /// (the coverage signal: hybrid scores are rank-fusion scores and say nothing about absolute relevance).
+    /// (hybrid scores are rank-fusion scores and say nothing about absolute relevance).
     public func retrieve(_ question: String, k: Int, mode: SearchMode = .hybrid) throws -> (hits: [SearchHit], bestSimilarity: Float) {
         let best = try retriever.search(question, mode: .dense, k: 1).first.map { Float($0.score) } ?? -1
         return (try retriever.search(question, mode: mode, k: k), best)

@@ -3,7 +3,10 @@ public struct EvalOutcome: Sendable {
     public var question: EvalQuestion
     /// 1-based rank of the first top-10 hit from an expected source, nil when none is in the top 10.
     public var rank: Int?
+    /// The coverage signal: best sentence cosine with the question (see `Answer.bestSimilarity`).
     public var bestSimilarity: Float
+    /// Best whole-passage cosine with the question.
+    public var bestPassageSimilarity: Float
     /// Whether the answerer would answer (best similarity at or over the coverage threshold).
     public var covered: Bool
     /// Whether the extractive answer contains a `must_contain` string (nil without must_contain).
@@ -51,15 +54,16 @@ public struct RetrievalEvaluation {
     }
 
     public func evaluate(_ question: EvalQuestion) throws -> EvalOutcome {
-        let (hits, best) = try answerer.retrieve(question.question, k: Self.depth, mode: searchMode)
+        let (hits, bestPassage) = try answerer.retrieve(question.question, k: Self.depth, mode: searchMode)
         let rank = hits.first { hit in question.sources.contains(hit.chunk.documentPath) }?.rank
-        var outcome = EvalOutcome(question: question, rank: question.sources.isEmpty ? nil : rank, bestSimilarity: best,
-                                  covered: best >= settings.coverageThreshold)
-        guard !question.mustContain.isEmpty else { return outcome }
         var settings = self.settings
-        settings.coverageThreshold = -1  // score what the answer would be even where coverage would refuse
-        settings.mode = generate ? .compare : .retrieve
+        settings.coverage = CoverageThresholds(uniform: -1)  // score the answers even where coverage would refuse
+        settings.mode = generate && !question.mustContain.isEmpty ? .compare : .retrieve
         let answer = try answerer.answer(question.question, settings: settings)
+        var outcome = EvalOutcome(question: question, rank: question.sources.isEmpty ? nil : rank,
+                                  bestSimilarity: answer.bestSimilarity, bestPassageSimilarity: bestPassage,
+                                  covered: answer.bestSimilarity >= self.settings.coverage.threshold(for: answer.language))
+        guard !question.mustContain.isEmpty else { return outcome }
         outcome.extractiveContains = answer.retrieval.quotes.map { quotes in contains(quotes.map(\.text).joined(), question.mustContain) }
         if let generation = answer.generation {
             outcome.generatedAnswer = generation.text

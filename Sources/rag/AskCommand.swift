@@ -49,10 +49,9 @@ struct AskCommand: ParsableCommand {
             let answer = try answerer.answer(question, settings: settings) { event in
                 if case .piece(let piece) = event { pieces.append(piece) }
             }
-            try printJSON(AskReport(answer: answer, coverageThreshold: settings.coverageThreshold,
-                                    pieces: sampling.showProbs ? pieces : nil))
+            try printJSON(AskReport(answer: answer, pieces: sampling.showProbs ? pieces : nil))
         } else {
-            let view = AskView(mode: mode, coverageThreshold: settings.coverageThreshold)
+            let view = AskView(mode: mode)
             view.question(question)
             let answer = try answerer.answer(question, settings: settings, onEvent: view.handle)
             view.finish(answer)

@@ -3,12 +3,12 @@ import Retrieval
 /// `rag ask --json` output (documented in README.md). Parts a mode does not compute are null, never absent.
 struct AskReport: Encodable {
     var answer: Answer
-    var coverageThreshold: Float
     /// Per-token pieces with candidates, kept only with --show-probs.
     var pieces: [GeneratedPiece]?
 
     enum Keys: String, CodingKey {
         case question, mode, language, covered, message, bestSimilarity = "best_similarity"
+        case bestPassageSimilarity = "best_passage_similarity"
         case coverageThreshold = "coverage_threshold", retrieval, generation
     }
 
@@ -20,7 +20,8 @@ struct AskReport: Encodable {
         try c.encode(answer.covered, forKey: .covered)
         try c.encode(answer.notCoveredMessage, forKey: .message)
         try c.encode(answer.bestSimilarity, forKey: .bestSimilarity)
-        try c.encode(coverageThreshold, forKey: .coverageThreshold)
+        try c.encode(answer.bestPassageSimilarity, forKey: .bestPassageSimilarity)
+        try c.encode(answer.coverageThreshold, forKey: .coverageThreshold)
         try c.encode(RetrievalPart(answer.retrieval), forKey: .retrieval)
         try c.encode(answer.generation.map { GenerationPart($0, pieces: pieces) }, forKey: .generation)
     }

@@ -7,11 +7,10 @@ import Retrieval
 final class AskView {
     let terminal = TerminalText.forStandardOutput
     let mode: AnswerMode
-    let coverageThreshold: Float
     private var stream: StreamingWrapper?
     private var pieces: [GeneratedPiece] = []
 
-    init(mode: AnswerMode, coverageThreshold: Float) { self.mode = mode; self.coverageThreshold = coverageThreshold }
+    init(mode: AnswerMode) { self.mode = mode }
 
     func question(_ text: String) {
         print(TerminalText.wrap(text, first: terminal.styled("Question", .bold) + "  ", indent: "          "))
@@ -54,8 +53,8 @@ final class AskView {
         print("")
         print(TerminalText.wrap(answer.notCoveredMessage ?? "", first: terminal.styled("✗ ", .yellow), indent: "  "))
         if let top = answer.retrieval.hits.first {
-            print(terminal.styled("  closest passage: \(top.chunk.documentPath) #\(top.chunk.ordinal), similarity "
-                                  + format(answer.bestSimilarity) + " < threshold " + format(coverageThreshold), .dim))
+            print(terminal.styled("  closest passage: \(top.chunk.documentPath) #\(top.chunk.ordinal); best sentence similarity "
+                                  + format(answer.bestSimilarity) + " < threshold " + format(answer.coverageThreshold), .dim))
         }
     }
 

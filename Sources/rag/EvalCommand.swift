@@ -22,8 +22,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customShort("k"), help: "Passages given to the extractive answer and the generator.")
     var k = AskSettings.defaultK
 
-    @Option(name: .customLong("coverage-threshold"), help: "Best dense similarity under which a question counts as not covered.")
-    var coverageThreshold = AskSettings.defaultCoverageThreshold
+    @Option(name: .customLong("coverage-threshold"), help: "Best sentence similarity under which a question counts as not covered, for every language (default: the calibrated per-language thresholds).")
+    var coverageThreshold: Float?
 
     @Option(name: .customLong("lexical-weight"), help: "Weight of shared wording beside the encoder cosine when quoting sentences.")
     var lexicalWeight = ExtractiveAnswer.defaultLexicalWeight
@@ -46,7 +46,7 @@ struct EvalCommand: ParsableCommand {
                                 makeWriter: { try makeAnswerWriter(threads: threads) })
         var settings = AskSettings()
         settings.k = k
-        settings.coverageThreshold = coverageThreshold
+        if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }
         settings.extractive = ExtractiveAnswer(lexicalWeight: lexicalWeight)
         settings.generation = sampling.settings
         let evaluation = RetrievalEvaluation(answerer: answerer, settings: settings, searchMode: searchMode, generate: !retrievalOnly)
@@ -56,7 +56,7 @@ struct EvalCommand: ParsableCommand {
             output.note("[\(index + 1)/\(questions.count)] \(question.question)")
             outcomes.append(try evaluation.evaluate(question))
         }
-        let report = EvalReport(file: file, searchMode: searchMode, k: k, coverageThreshold: coverageThreshold,
+        let report = EvalReport(file: file, searchMode: searchMode, k: k, coverage: settings.coverage,
                                 lexicalWeight: lexicalWeight, outcomes: outcomes, generated: !retrievalOnly)
         if output.json { try printJSON(report) } else { print(report.text) }
     }
@@ -65,7 +65,7 @@ struct EvalCommand: ParsableCommand {
 /// `rag eval`'s results, as JSON or as a table.
 struct EvalReport: Encodable {
     struct Coverage: Encodable {
-        var threshold: Float
+        var thresholds: [String: Float]
         var unanswerable: [Line]
         var answerableRefused: [Line]
         var lowestAnswerableSimilarity: Float?
@@ -74,7 +74,7 @@ struct EvalReport: Encodable {
         struct Line: Encodable { var q: String; var bestSimilarity: Float; var refused: Bool
             enum CodingKeys: String, CodingKey { case q, bestSimilarity = "best_similarity", refused } }
         enum CodingKeys: String, CodingKey {
-            case threshold, unanswerable, answerableRefused = "answerable_refused"
+            case thresholds, unanswerable, answerableRefused = "answerable_refused"
             case lowestAnswerableSimilarity = "lowest_answerable_similarity", highestUnanswerableSimilarity = "highest_unanswerable_similarity"
         }
     }
@@ -82,10 +82,11 @@ struct EvalReport: Encodable {
     struct Containment: Encodable { var questions: Int; var containing: Int; var rate: Double }
 
     struct Question: Encodable {
-        var line: Int, q: String, sources: [String], rank: Int?, bestSimilarity: Float
+        var line: Int, q: String, sources: [String], rank: Int?, bestSimilarity: Float, bestPassageSimilarity: Float
         var extractiveContains: Bool?, generatedContains: Bool?, generatedAnswer: String?
         enum CodingKeys: String, CodingKey {
-            case line, q, sources, rank, bestSimilarity = "best_similarity", extractiveContains = "extractive_contains"
+            case line, q, sources, rank, bestSimilarity = "best_similarity", bestPassageSimilarity = "best_passage_similarity"
+            case extractiveContains = "extractive_contains"
             case generatedContains = "generated_contains", generatedAnswer = "generated_answer"
         }
     }
@@ -106,7 +107,7 @@ struct EvalReport: Encodable {
         case coverage, extractive, generation, questions
     }
 
-    init(file: String, searchMode: SearchMode, k: Int, coverageThreshold: Float, lexicalWeight: Float,
+    init(file: String, searchMode: SearchMode, k: Int, coverage thresholds: CoverageThresholds, lexicalWeight: Float,
          outcomes: [EvalOutcome], generated: Bool) {
         self.file = file; self.searchMode = searchMode; self.k = k; self.lexicalWeight = lexicalWeight
         let answerable = outcomes.filter { !$0.question.sources.isEmpty }
@@ -116,7 +117,7 @@ struct EvalReport: Encodable {
         self.bySource = bySource.mapValues(RetrievalScores.init(ranks:))
         let unanswerable = outcomes.filter(\.question.unanswerable)
         coverage = Coverage(
-            threshold: coverageThreshold,
+            thresholds: ["zh": thresholds.chinese, "en": thresholds.english],
             unanswerable: unanswerable.map { .init(q: $0.question.question, bestSimilarity: $0.bestSimilarity, refused: !$0.covered) },
             answerableRefused: answerable.filter { !$0.covered }.map { .init(q: $0.question.question, bestSimilarity: $0.bestSimilarity, refused: true) },
             lowestAnswerableSimilarity: answerable.map(\.bestSimilarity).min(),
@@ -129,7 +130,7 @@ struct EvalReport: Encodable {
         generation = generated ? containment(outcomes.compactMap(\.generatedContains)) : nil
         questions = outcomes.map {
             Question(line: $0.question.line, q: $0.question.question, sources: $0.question.sources, rank: $0.rank,
-                     bestSimilarity: $0.bestSimilarity, extractiveContains: $0.extractiveContains,
+                     bestSimilarity: $0.bestSimilarity, bestPassageSimilarity: $0.bestPassageSimilarity, extractiveContains: $0.extractiveContains,
                      generatedContains: $0.generatedContains, generatedAnswer: $0.generatedAnswer)
         }
     }
@@ -144,7 +145,7 @@ struct EvalReport: Encodable {
         lines.append(row("  overall", overall))
         let f = { (x: Float?) in x.map { String(format: "%.3f", $0) } ?? "-" }
         lines.append("")
-        lines.append("Coverage (threshold \(f(coverage.threshold)); lowest answerable best similarity \(f(coverage.lowestAnswerableSimilarity)), highest unanswerable \(f(coverage.highestUnanswerableSimilarity)))")
+        lines.append("Coverage (thresholds zh \(f(coverage.thresholds["zh"])), en \(f(coverage.thresholds["en"])); lowest answerable best similarity \(f(coverage.lowestAnswerableSimilarity)), highest unanswerable \(f(coverage.highestUnanswerableSimilarity)))")
         for line in coverage.unanswerable {
             lines.append("  unanswerable \(line.refused ? "refused " : "ANSWERED") \(f(line.bestSimilarity))  \(line.q)")
         }

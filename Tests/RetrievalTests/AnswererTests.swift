@@ -7,7 +7,7 @@ final class AnswererTests: XCTestCase {
         var settings = AskSettings()
         settings.mode = mode
         settings.k = 2
-        settings.coverageThreshold = threshold
+        settings.coverage = CoverageThresholds(uniform: threshold)
         settings.grounding = Grounding(supportThreshold: 0.5)
         return settings
     }
