@@ -6,6 +6,6 @@ struct RAGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag",
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
-        subcommands: []
+        subcommands: [TokenizeCommand.self]
     )
 }
