@@ -1,6 +1,7 @@
-/// Turns text into model token ids. Implementations keep their model data immutable, so one instance can serve
-/// many threads; per-call scratch lives inside `encode`.
+/// What the rest of the engine needs from any tokenizer: text to token ids and back.
 public protocol Tokenizer: Sendable {
-    /// Token ids for `text`, without any special tokens the model adds around a sequence.
-    func encode(_ text: String) -> [Int32]
+    /// Token ids of `text` (special-token text such as `<|im_start|>` becomes that token).
+    func encode(_ text: String) -> [Int]
+    /// The text of `ids`, special tokens rendered as their text; invalid UTF-8 becomes U+FFFD.
+    func decode(_ ids: [Int]) -> String
 }

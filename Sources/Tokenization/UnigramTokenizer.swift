@@ -6,7 +6,7 @@ import ModelFiles
 /// (lowest score − 10). Known differences from HF `tokenizers` (we follow the engine, whose ids the weights saw):
 /// runs of unknown characters give one `<unk>` each (HF fuses them), decomposed accents stay decomposed, literal
 /// `<s>`/`</s>`/`<pad>`/`<mask>` text matches those pieces, text is cut at a NUL.
-public final class UnigramTokenizer: Tokenizer {
+public final class UnigramTokenizer: Sendable {
     public let vocabulary: UnigramVocabulary
     private let normalization: CharacterNormalization
     private let pieces: PieceTable
