@@ -21,6 +21,7 @@ struct AskCommand: ParsableCommand {
     var k = AskSettings.defaultK
 
     @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var compute: ComputeOptions
@@ -35,9 +36,9 @@ struct AskCommand: ParsableCommand {
         let threads = compute.parallelism.threads
         guard let embedder = try makeEmbedder(threads: threads) else { throw ModelUnavailable.encoder(command: "ask") }
         let answerer = Answerer(store: store, embedder: embedder, parallelism: compute.parallelism,
-                                makeWriter: { [output] in
+                                makeWriter: { [output, decoderModel] in
                                     output.note("loading the generator…")
-                                    return try makeAnswerWriter(threads: threads)
+                                    return try makeAnswerWriter(model: decoderModel, threads: threads)
                                 })
         var settings = AskSettings()
         settings.mode = mode

@@ -29,6 +29,7 @@ struct EvalCommand: ParsableCommand {
     var lexicalWeight = ExtractiveAnswer.defaultLexicalWeight
 
     @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var compute: ComputeOptions
@@ -43,7 +44,7 @@ struct EvalCommand: ParsableCommand {
         let threads = compute.parallelism.threads
         guard let embedder = try makeEmbedder(threads: threads) else { throw ModelUnavailable.encoder(command: "eval") }
         let answerer = Answerer(store: store, embedder: embedder, parallelism: compute.parallelism,
-                                makeWriter: { try makeAnswerWriter(threads: threads) })
+                                makeWriter: { [decoderModel] in try makeAnswerWriter(model: decoderModel, threads: threads) })
         var settings = AskSettings()
         settings.k = k
         if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }

@@ -13,22 +13,20 @@ func makeTokenCounter(for embedder: TextEmbedder?) -> (counter: TokenCounter, un
     return (CharacterCounter(), "characters")
 }
 
-/// Why a command that needs a model cannot run in this build or on this machine.
+/// Why a command that needs a model cannot run on this machine or with this index.
 enum ModelUnavailable: Error, CustomStringConvertible {
     case encoder(command: String)
-    case generator
 
     var description: String {
         switch self {
         case .encoder(let command):
             return "`rag \(command)` needs the encoder (multilingual-e5-small) and an index ingested with it: fetch it with scripts/fetch-models, then `rag ingest --rebuild PATH...`"
-        case .generator:
-            return "the generator (Qwen2.5 decoder) is not in this build yet: use --mode retrieve"
         }
     }
 }
 
-/// The generator behind `rag ask`'s generative answer. Loaded only when a question needs it.
-func makeAnswerWriter(threads: Int) throws -> AnswerWriter {
-    throw ModelUnavailable.generator
+/// The generator behind `rag ask`'s generative answer: the GGUF decoder the options name (default: the
+/// verified Qwen2.5 file). Called only when a question needs it.
+func makeAnswerWriter(model: DecoderModelOptions, threads: Int) throws -> AnswerWriter {
+    try QwenAnswerWriter(file: model.open(), threads: threads)
 }
