@@ -56,7 +56,11 @@ public struct RetrievedAnswer: Sendable {
 /// The generative half: what the model wrote from which prompt, what it cites and how grounded it is.
 public struct GeneratedAnswer: Sendable {
     public var prompt: AnswerPrompt
+    /// The text as the model wrote it.
     public var text: String
+    /// `text` with the citations `CitationAttribution` added.
+    public var citedText: String
+    /// The model's own citations, then the attributed ones.
     public var citations: [Citation]
     /// Numbers the model wrote as "[n]" with no passage n in the prompt.
     public var invalidCitations: [Int]
@@ -175,11 +179,13 @@ public final class Answerer {
             text += piece.text
             onEvent(.piece(piece))
         }
-        let (citations, invalid) = CitationParser.resolve(CitationParser.numbers(in: text), passages: prompt.passages)
+        let (modelCitations, invalid) = CitationParser.resolve(CitationParser.numbers(in: text), passages: prompt.passages)
         let numbers = chunks.indices.map { $0 < prompt.passages.count ? $0 + 1 : nil }
         let grounding = try settings.grounding.ground(answer: text, in: pool, passageNumbers: numbers, embedder: embedder)
+        let (citedText, citations) = CitationAttribution.attribute(grounding: grounding, modelCitations: modelCitations,
+                                                                  passages: prompt.passages)
         let unknown = prompt.language.unknownAnswer.trimmingCharacters(in: ["。", "."])
-        return GeneratedAnswer(prompt: prompt, text: text, citations: citations, invalidCitations: invalid,
+        return GeneratedAnswer(prompt: prompt, text: text, citedText: citedText, citations: citations, invalidCitations: invalid,
                                grounding: grounding, saidUnknown: text.contains(unknown), report: report)
     }
 }

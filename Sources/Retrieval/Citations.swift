@@ -5,6 +5,12 @@ public struct Citation: Equatable, Sendable {
     public var source: String
     /// The chunk's ordinal within its document.
     public var chunk: Int
+    /// False when the model wrote "[n]" itself; true when `CitationAttribution` added it from grounding.
+    public var attributed: Bool
+
+    public init(n: Int, source: String, chunk: Int, attributed: Bool = false) {
+        self.n = n; self.source = source; self.chunk = chunk; self.attributed = attributed
+    }
 }
 
 /// Finds "[n]" citations in generated text: also "[1, 2]", "[1][2]", "[1-3]" and the full-width forms

@@ -51,7 +51,7 @@ struct AskReport: Encodable {
         init(_ generated: GeneratedAnswer, pieces: [GeneratedPiece]?) { self.generated = generated; self.pieces = pieces }
 
         enum Keys: String, CodingKey {
-            case answer, citations, invalidCitations = "invalid_citations", saidUnknown = "said_unknown", grounding
+            case answer, citedAnswer = "cited_answer", citations, invalidCitations = "invalid_citations", saidUnknown = "said_unknown", grounding
             case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", passagesInPrompt = "passages_in_prompt"
             case timeToFirstToken = "time_to_first_token_ms", decodeTokensPerSecond = "decode_tokens_per_second"
             case stopReason = "stop_reason", tokens
@@ -60,6 +60,7 @@ struct AskReport: Encodable {
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(generated.text, forKey: .answer)
+            try c.encode(generated.citedText, forKey: .citedAnswer)
             try c.encode(generated.citations.map(CitationEntry.init), forKey: .citations)
             try c.encode(generated.invalidCitations, forKey: .invalidCitations)
             try c.encode(generated.saidUnknown, forKey: .saidUnknown)
@@ -75,8 +76,9 @@ struct AskReport: Encodable {
     }
 
     struct CitationEntry: Encodable {
-        var n: Int, source: String, chunk: Int
-        init(_ c: Citation) { n = c.n; source = c.source; chunk = c.chunk }
+        /// "model" when the model wrote [n], "grounding" when it was attributed afterwards.
+        var n: Int, source: String, chunk: Int, by: String
+        init(_ c: Citation) { n = c.n; source = c.source; chunk = c.chunk; by = c.attributed ? "grounding" : "model" }
     }
 
     struct GroundingEntry: Encodable {

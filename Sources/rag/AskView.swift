@@ -63,11 +63,16 @@ final class AskView {
         guard let generation = answer.generation else { return }
         stream?.finish()
         if generation.citations.isEmpty {
-            print(terminal.styled("  (no passage cited)", .yellow))
+            print(terminal.styled("  (no passage cited or supporting)", .yellow))
         } else {
+            if generation.citations.contains(where: \.attributed) {
+                print(terminal.styled("\n  With citations (those the model left out added from the grounding check)", .bold))
+                print(TerminalText.wrap(generation.citedText, first: "  ", indent: "  "))
+            }
             print(terminal.styled("\n  Cited", .bold))
             for citation in generation.citations {
-                print("  [\(citation.n)] \(citation.source) #\(citation.chunk)")
+                print("  [\(citation.n)] \(citation.source) #\(citation.chunk)"
+                      + terminal.styled(citation.attributed ? "  (attributed by similarity)" : "  (cited by the model)", .dim))
             }
         }
         if !generation.invalidCitations.isEmpty {

@@ -92,7 +92,8 @@ final class StreamingWrapper {
             if character == " ", column == TerminalText.columns(indent) { continue }
             out.append(character); column += w
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        print(out, terminator: "")
+        fflush(stdout)
     }
 
     func finish() { if column > 0 { print("") }; column = 0 }

@@ -69,6 +69,7 @@ final class AskEndToEndTests: XCTestCase {
         XCTAssertTrue(report["generation"] is NSNull)
     }
 
+    /// The model's own "[n]" or, when it leaves them out, the ones attributed from grounding (marked "by").
     func testGenerativeAnswerIsChineseAndCites() throws {
         let index = try corpusIndex()
         try XCTSkipUnless(FileManager.default.fileExists(atPath: ModelDirectory.default.url(for: .decoder).path),
@@ -79,6 +80,7 @@ final class AskEndToEndTests: XCTestCase {
         XCTAssertTrue(answer.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "Chinese answer: \(answer)")
         let citations = try XCTUnwrap(generation["citations"] as? [[String: Any]])
         XCTAssertFalse(citations.isEmpty, "cites [n]: \(answer)")
+        XCTAssertTrue((generation["cited_answer"] as? String)?.contains("[") ?? false)
         XCTAssertTrue(citations.contains { $0["source"] as? String == "Corpus/09-pretraining.md" }, "\(citations)")
     }
 }

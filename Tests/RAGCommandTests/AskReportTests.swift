@@ -34,7 +34,7 @@ final class AskReportTests: XCTestCase {
     func testGenerationPartCarriesCitationsAndTimings() throws {
         let prompt = AnswerPrompt(system: "s", user: "u", passages: [], language: .chinese, tokenCount: 10)
         let generated = GeneratedAnswer(
-            prompt: prompt, text: "预训练是第一阶段[1]。", citations: [Citation(n: 1, source: "Corpus/09-pretraining.md", chunk: 0)],
+            prompt: prompt, text: "预训练是第一阶段[1]。", citedText: "预训练是第一阶段[1]。", citations: [Citation(n: 1, source: "Corpus/09-pretraining.md", chunk: 0)],
             invalidCitations: [], grounding: [GroundedSentence(text: "预训练是第一阶段[1]。", cited: [1], bestSource: "Corpus/09-pretraining.md",
                                                                bestChunk: 0, bestPassage: 1, bestSentence: "x", similarity: 0.9, isSupported: true)],
             saidUnknown: false,
@@ -48,6 +48,7 @@ final class AskReportTests: XCTestCase {
         XCTAssertEqual(citation["n"] as? Int, 1)
         XCTAssertEqual(citation["source"] as? String, "Corpus/09-pretraining.md")
         XCTAssertEqual(citation["chunk"] as? Int, 0)
+        XCTAssertEqual(citation["by"] as? String, "model")
         XCTAssertEqual(generation["time_to_first_token_ms"] as? Double, 120)
         XCTAssertEqual(generation["decode_tokens_per_second"] as? Double, 20)
         XCTAssertTrue(generation["tokens"] is NSNull)

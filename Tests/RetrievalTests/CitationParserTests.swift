@@ -23,4 +23,21 @@ final class CitationParserTests: XCTestCase {
         XCTAssertEqual(citations, [Citation(n: 2, source: "b.md", chunk: 0), Citation(n: 1, source: "a.md", chunk: 3)])
         XCTAssertEqual(invalid, [0, 7])
     }
+
+    func testAttributionAddsMissingCitationsBeforeThePunctuation() {
+        let passages = [PromptPassage(number: 1, chunk: storedChunk("甲。", source: "a.md", ordinal: 3), text: "甲。", isTrimmed: false),
+                        PromptPassage(number: 2, chunk: storedChunk("乙。", source: "b.md", ordinal: 0), text: "乙。", isTrimmed: false)]
+        func sentence(_ text: String, cited: [Int], passage: Int?, supported: Bool) -> GroundedSentence {
+            GroundedSentence(text: text, cited: cited, bestSource: nil, bestChunk: nil, bestPassage: passage, bestSentence: nil,
+                             similarity: supported ? 0.95 : 0.5, isSupported: supported)
+        }
+        let grounding = [sentence("预训练是第一阶段。", cited: [], passage: 2, supported: true),
+                         sentence("它很贵[1]。", cited: [1], passage: 2, supported: true),
+                         sentence("月亮是奶酪做的。", cited: [], passage: 1, supported: false),
+                         sentence("“它不需要标注。”", cited: [], passage: nil, supported: true)]
+        let own = [Citation(n: 1, source: "a.md", chunk: 3)]
+        let (text, citations) = CitationAttribution.attribute(grounding: grounding, modelCitations: own, passages: passages)
+        XCTAssertEqual(text, "预训练是第一阶段[2]。它很贵[1]。月亮是奶酪做的。“它不需要标注。”")
+        XCTAssertEqual(citations, [Citation(n: 1, source: "a.md", chunk: 3), Citation(n: 2, source: "b.md", chunk: 0, attributed: true)])
+    }
 }
