@@ -7,6 +7,6 @@ struct RAGCommand: ParsableCommand {
         commandName: "rag",
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
         subcommands: [IngestCommand.self, SearchCommand.self, StatsCommand.self, ListCommand.self, EmbedCommand.self,
-                      ModelsCommand.self]
+                      ModelsCommand.self, BenchCommand.self]
     )
 }
