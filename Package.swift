@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: nativeCPU),
         .target(name: "Inference", dependencies: ["Kernels", "ModelFiles", "Tokenization"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Checksum", "Kernels", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: nativeCPU),
-        .target(name: "Retrieval", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
+        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "rag",
             dependencies: [

@@ -1,0 +1,97 @@
+import Checksum
+import Foundation
+import Store
+
+/// Brings an index up to date with files on disk: new files are added, changed ones (content sha256,
+/// chunking parameters or encoder differ) replaced, unchanged ones left alone, and with `prune` documents
+/// whose files are gone removed. Each document is written in its own transaction, so a killed ingest
+/// leaves a valid index and the next run picks up where it stopped.
+public final class Ingestor {
+    public let store: PassageStore
+    public let chunker: Chunker
+    public let embedder: TextEmbedder?
+
+    public init(store: PassageStore, chunker: Chunker, embedder: TextEmbedder?) {
+        self.store = store; self.chunker = chunker; self.embedder = embedder
+    }
+
+    public func ingest(_ paths: [String], prune: Bool = false,
+                       workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                       onEvent: (IngestEvent) throws -> Void = { _ in }) throws -> IngestSummary {
+        let clock = ContinuousClock.now
+        try checkEncoder()
+        let (files, unsupported) = try SourceFiles.collect(paths, workingDirectory: workingDirectory)
+        var summary = IngestSummary()
+        summary.files = files.count
+        summary.skipped = unsupported
+        try onEvent(.started(files: files.count))
+        for (index, file) in files.enumerated() {
+            let outcome = try ingest(file, summary: &summary)
+            try onEvent(.file(index: index + 1, path: file.displayPath, outcome: outcome))
+        }
+        if prune {
+            let gone = try store.allDocuments().filter { !FileManager.default.fileExists(atPath: $0.absolutePath) }
+            try store.removeDocuments(ids: gone.map(\.id))
+            summary.pruned = gone.map(\.path)
+        }
+        try store.setMetadata(.chunking, chunker.parameters.signature)
+        try store.setMetadata(.lastIngest, ISO8601DateFormatter().string(from: Date()))
+        let elapsed = ContinuousClock.now - clock
+        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return summary
+    }
+
+    /// An index's vectors all come from one encoder: refuse to mix in another's, or documents without any.
+    func checkEncoder() throws {
+        guard let recorded = try store.metadata(.encoderModel) else { return }
+        guard let embedder else { throw IngestError.encoderUnavailable(indexModel: recorded) }
+        if recorded != embedder.modelID { throw StoreError.encoderMismatch(indexModel: recorded, currentModel: embedder.modelID) }
+    }
+
+    func ingest(_ file: SourceFile, summary: inout IngestSummary) throws -> FileOutcome {
+        let data: Data, attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: file.absolutePath)
+            data = try Data(contentsOf: URL(fileURLWithPath: file.absolutePath))
+        } catch {
+            return skip(file, "unreadable (\(error.localizedDescription))", summary: &summary)
+        }
+        let sha256 = SHA256.hex(of: data)
+        let existing = try store.document(atAbsolutePath: file.absolutePath)
+        if let existing, existing.sha256 == sha256, existing.chunking == chunker.parameters.signature,
+           existing.encoderModel == embedder?.modelID {
+            summary.unchanged += 1
+            return .unchanged
+        }
+        let loaded: LoadedDocument
+        do {
+            loaded = try DocumentLoader.load(data, format: file.format, fileName: (file.absolutePath as NSString).lastPathComponent)
+        } catch let error as UndecodableText {
+            if let existing { try store.removeDocuments(ids: [existing.id]) }  // its old text no longer describes the file
+            return skip(file, error.description, summary: &summary)
+        }
+        let chunks = chunker.chunks(of: loaded.document)
+        var vectors: (modelID: String, values: [[Float]])? = nil
+        if let embedder, !chunks.isEmpty {
+            let values = try embedder.embedPassages(chunks.map(\.text))
+            guard values.count == chunks.count else { throw IngestError.embedderReturned(vectors: values.count, expected: chunks.count) }
+            vectors = (embedder.modelID, values)
+        }
+        let document = NewDocument(
+            path: file.displayPath, absolutePath: file.absolutePath, sha256: sha256,
+            size: Int64(data.count), mtime: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
+            title: loaded.document.title, format: loaded.format.rawValue, encoding: loaded.encoding.rawValue,
+            chunking: chunker.parameters.signature)
+        try store.replaceDocument(document, chunks: chunks, vectors: vectors)
+        summary.chunks += chunks.count
+        summary.vectors += vectors?.values.count ?? 0
+        if existing == nil { summary.added += 1; return .added(chunks: chunks.count) }
+        summary.replaced += 1
+        return .replaced(chunks: chunks.count)
+    }
+
+    func skip(_ file: SourceFile, _ reason: String, summary: inout IngestSummary) -> FileOutcome {
+        summary.skipped.append(SkippedFile(path: file.displayPath, reason: reason))
+        return .skipped(reason: reason)
+    }
+}

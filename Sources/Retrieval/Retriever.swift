@@ -1,0 +1,113 @@
+import Kernels
+import Store
+
+/// How `Retriever` ranks passages.
+public enum SearchMode: String, CaseIterable, Sendable, Codable {
+    /// BM25 over the full-text index.
+    case lexical
+    /// Cosine similarity between the query's vector and every stored passage vector.
+    case dense
+    /// Reciprocal-rank fusion of the two.
+    case hybrid
+}
+
+/// One ranked passage.
+public struct SearchHit: Equatable, Sendable {
+    /// 1-based.
+    public var rank: Int
+    /// BM25 (lexical), cosine (dense) or fused RRF score (hybrid); higher is better within one mode.
+    public var score: Double
+    public var chunk: StoredChunk
+}
+
+/// Why a search could not run; one line each.
+public enum RetrievalError: Error, Equatable, CustomStringConvertible {
+    case noSearchableTerms
+    case noEncoder
+    case noVectors
+    case invalidK(Int)
+
+    public var description: String {
+        switch self {
+        case .noSearchableTerms: return "the query has no letters, digits or Chinese characters to search for"
+        case .noEncoder: return "no vectors in this index: the encoder is not available yet (use --mode lexical)"
+        case .noVectors: return "no vectors in this index: rerun `rag ingest --rebuild PATH...` with the encoder available (or use --mode lexical)"
+        case .invalidK(let k): return "-k \(k) must be at least 1"
+        }
+    }
+}
+
+/// Finds the passages that answer a query, by words (BM25), by meaning (cosine over encoder vectors) or
+/// both fused by rank. The vector matrix is read from the store once, on the first dense search.
+public final class Retriever {
+    public let store: PassageStore
+    public let embedder: TextEmbedder?
+    public let parallelism: Parallelism
+    /// RRF's damping constant: 60, as in Cormack et al. (2009); it keeps a single first place from dominating.
+    public static let fusionConstant = 60.0
+    /// Candidates each ranking contributes to hybrid fusion, at least.
+    public static let fusionDepth = 50
+
+    private var matrix: VectorMatrix?
+
+    public init(store: PassageStore, embedder: TextEmbedder?, parallelism: Parallelism = .allCores) {
+        self.store = store; self.embedder = embedder; self.parallelism = parallelism
+    }
+
+    /// Hybrid when the index has vectors and an encoder is available to embed the query, else lexical.
+    public func defaultMode() throws -> SearchMode {
+        guard embedder != nil else { return .lexical }
+        return try store.hasVectors() ? .hybrid : .lexical
+    }
+
+    public func search(_ query: String, mode: SearchMode, k: Int) throws -> [SearchHit] {
+        guard k >= 1 else { throw RetrievalError.invalidK(k) }
+        let ranked: [(chunkID: Int64, score: Double)]
+        switch mode {
+        case .lexical:
+            ranked = try lexical(query, limit: k)
+        case .dense:
+            ranked = try dense(query, limit: k)
+        case .hybrid:
+            let depth = max(k * 4, Self.fusionDepth)
+            let byMeaning = try dense(query, limit: depth)
+            let byWords = FullTextTerms.matchExpression(for: query) == nil ? [] : try lexical(query, limit: depth)
+            ranked = Array(Self.fuse([byMeaning, byWords]).prefix(k))
+        }
+        let chunks = try store.chunks(ids: ranked.map(\.chunkID))
+        let scores = Dictionary(ranked.map { ($0.chunkID, $0.score) }, uniquingKeysWith: { a, _ in a })
+        return chunks.enumerated().map { SearchHit(rank: $0.offset + 1, score: scores[$0.element.id] ?? 0, chunk: $0.element) }
+    }
+
+    func lexical(_ query: String, limit: Int) throws -> [(chunkID: Int64, score: Double)] {
+        guard FullTextTerms.matchExpression(for: query) != nil else { throw RetrievalError.noSearchableTerms }
+        return try store.lexicalSearch(query, limit: limit).map { ($0.chunkID, $0.score) }
+    }
+
+    func dense(_ query: String, limit: Int) throws -> [(chunkID: Int64, score: Double)] {
+        guard let embedder else { throw RetrievalError.noEncoder }
+        if let recorded = try store.metadata(.encoderModel), recorded != embedder.modelID {
+            throw StoreError.encoderMismatch(indexModel: recorded, currentModel: embedder.modelID)
+        }
+        let matrix = try self.matrix ?? store.vectorMatrix(model: embedder.modelID)
+        self.matrix = matrix
+        guard matrix.count > 0 else { throw RetrievalError.noVectors }
+        let vector = try embedder.embedQuery(query)
+        guard vector.count == matrix.dimension else {
+            throw StoreError.dimensionMismatch(expected: matrix.dimension, got: vector.count)
+        }
+        return NearestNeighbours.topK(query: vector, matrix: matrix.values, dimension: matrix.dimension, k: limit,
+                                      parallelism: parallelism)
+            .map { (matrix.chunkIDs[$0.row], Double($0.score)) }
+    }
+
+    /// Reciprocal-rank fusion: each ranking gives 1 / (fusionConstant + rank) to its items; ties by chunk id.
+    static func fuse(_ rankings: [[(chunkID: Int64, score: Double)]]) -> [(chunkID: Int64, score: Double)] {
+        var fused: [Int64: Double] = [:]
+        for ranking in rankings {
+            for (index, item) in ranking.enumerated() { fused[item.chunkID, default: 0] += 1 / (fusionConstant + Double(index + 1)) }
+        }
+        return fused.map { (chunkID: $0.key, score: $0.value) }
+            .sorted { $0.score > $1.score || ($0.score == $1.score && $0.chunkID < $1.chunkID) }
+    }
+}

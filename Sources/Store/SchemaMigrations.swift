@@ -1,0 +1,59 @@
+import GRDB
+
+/// The index schema as numbered, append-only migrations: never edit a shipped one, add the next number.
+enum SchemaMigrations {
+    /// The newest schema version this build writes; recorded in `index_metadata` for people reading the file.
+    static let currentVersion = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: documents, chunks, vectors, full text, metadata") { db in
+            try db.execute(sql: """
+                CREATE TABLE documents (
+                    id INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL,                 -- as the user named it (relative to the ingest's cwd when inside it)
+                    absolute_path TEXT NOT NULL UNIQUE, -- identity of the document, used by --prune
+                    sha256 TEXT NOT NULL,               -- hex of the file's bytes
+                    size INTEGER NOT NULL,              -- bytes
+                    mtime REAL NOT NULL,                -- seconds since 1970
+                    title TEXT NOT NULL,
+                    format TEXT NOT NULL,               -- txt | md | html
+                    encoding TEXT NOT NULL,             -- utf-8 | utf-8-bom | utf-16 | gb18030
+                    chunking TEXT NOT NULL,             -- signature of the chunking parameters that made its chunks
+                    encoder_model TEXT,                 -- encoder that embedded its chunks; NULL = no vectors
+                    ingested_at REAL NOT NULL           -- seconds since 1970
+                );
+                CREATE TABLE chunks (
+                    id INTEGER PRIMARY KEY,
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,           -- 0-based position in its document
+                    text TEXT NOT NULL,
+                    start_offset INTEGER NOT NULL,      -- Unicode scalars into the cleaned document text
+                    end_offset INTEGER NOT NULL,        -- exclusive
+                    heading_path TEXT NOT NULL,         -- JSON array of the enclosing headings, outermost first
+                    token_count INTEGER NOT NULL,       -- in the unit of the document's chunking signature
+                    UNIQUE (document_id, ordinal)
+                );
+                CREATE TABLE chunk_vectors (
+                    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+                    model_id TEXT NOT NULL,
+                    vector BLOB NOT NULL                -- dimension × float32 little-endian, L2-normalised
+                );
+                CREATE VIRTUAL TABLE chunk_fts USING fts5(
+                    terms,                              -- chunk text with CJK runs rewritten as overlapping bigrams
+                    unigrams,                           -- every CJK character alone, for one-character queries
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                CREATE TRIGGER chunks_leave_fts AFTER DELETE ON chunks BEGIN
+                    DELETE FROM chunk_fts WHERE rowid = old.id;
+                END;
+                CREATE TABLE index_metadata (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+            try db.execute(sql: "INSERT INTO index_metadata (key, value) VALUES ('schema_version', '1')")
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,48 @@
+import GRDB
+
+/// Everything that can go wrong with an index file, each with a one-line message that says what to do.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// No index file at this path (search, stats and list never create one).
+    case noIndex(path: String)
+    /// Another process (usually a running `rag ingest`) holds the write lock for longer than we wait.
+    case locked(path: String)
+    /// The file was migrated by a newer rag whose schema this build does not know.
+    case newerSchema(path: String)
+    /// The file is not an SQLite database, or not one of ours.
+    case notAnIndex(path: String)
+    /// The index's vectors came from a different encoder than the one this rag runs.
+    case encoderMismatch(indexModel: String, currentModel: String)
+    /// A vector whose length disagrees with the index's recorded dimension.
+    case dimensionMismatch(expected: Int, got: Int)
+    /// Any other SQLite failure, with SQLite's own message.
+    case database(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .noIndex(let path):
+            return "no index at \(path): run `rag ingest PATH...` first (or pass --index)"
+        case .locked(let path):
+            return "the index \(path) is locked by another rag process (an ingest?): wait for it to finish and retry"
+        case .newerSchema(let path):
+            return "the index \(path) was created by a newer version of rag: upgrade rag or rebuild with `rag ingest --rebuild PATH...`"
+        case .notAnIndex(let path):
+            return "\(path) is not a rag index (not an SQLite database): pass another --index or delete the file"
+        case .encoderMismatch(let indexModel, let currentModel):
+            return "the index was built with encoder \(indexModel) but this rag uses \(currentModel): rerun `rag ingest --rebuild PATH...`"
+        case .dimensionMismatch(let expected, let got):
+            return "vector has \(got) dimensions but the index stores \(expected): rerun `rag ingest --rebuild PATH...`"
+        case .database(let path, let message):
+            return "index \(path): \(message)"
+        }
+    }
+
+    /// Translates GRDB's errors into ours; anything that is not a `DatabaseError` passes through unchanged.
+    static func wrapping(_ error: Error, path: String) -> Error {
+        guard let dbError = error as? DatabaseError else { return error }
+        switch dbError.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError.locked(path: path)
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return StoreError.notAnIndex(path: path)
+        default: return StoreError.database(path: path, message: dbError.message ?? "\(dbError.resultCode)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// A document as the store remembers it: enough to decide whether a file on disk changed.
+public struct StoredDocument: Equatable, Sendable {
+    public var id: Int64
+    public var path: String
+    public var absolutePath: String
+    public var sha256: String
+    public var size: Int64
+    public var mtime: Double
+    public var title: String
+    public var chunking: String
+    public var encoderModel: String?
+    public var chunkCount: Int
+    public var ingestedAt: Double
+}
+
+/// A document about to be written; its chunks and optional vectors travel with it.
+public struct NewDocument: Sendable {
+    public var path: String
+    public var absolutePath: String
+    public var sha256: String
+    public var size: Int64
+    public var mtime: Double
+    public var title: String
+    public var format: String
+    public var encoding: String
+    public var chunking: String
+
+    public init(path: String, absolutePath: String, sha256: String, size: Int64, mtime: Double, title: String,
+                format: String, encoding: String, chunking: String) {
+        self.path = path; self.absolutePath = absolutePath; self.sha256 = sha256; self.size = size
+        self.mtime = mtime; self.title = title; self.format = format; self.encoding = encoding; self.chunking = chunking
+    }
+}
+
+/// One passage of a document: its text and where it sits in the cleaned document.
+public struct NewChunk: Equatable, Sendable {
+    public var text: String
+    /// Unicode-scalar offsets into the cleaned document text, end exclusive.
+    public var start: Int
+    public var end: Int
+    /// Enclosing headings, outermost first.
+    public var headingPath: [String]
+    public var tokenCount: Int
+
+    public init(text: String, start: Int, end: Int, headingPath: [String], tokenCount: Int) {
+        self.text = text; self.start = start; self.end = end; self.headingPath = headingPath; self.tokenCount = tokenCount
+    }
+}
+
+/// A stored chunk with its document's path, as search results need it.
+public struct StoredChunk: Equatable, Sendable {
+    public var id: Int64
+    public var documentPath: String
+    public var documentTitle: String
+    public var ordinal: Int
+    public var text: String
+    public var start: Int
+    public var end: Int
+    public var headingPath: [String]
+}
+
+/// A lexical hit: chunk id and BM25 relevance (higher is better; SQLite's bm25() negated).
+public struct LexicalHit: Equatable, Sendable {
+    public var chunkID: Int64
+    public var score: Double
+}
+
+/// All vectors of one encoder as one contiguous row-major matrix, ready for a SIMD scan.
+public struct VectorMatrix: Sendable {
+    /// Row i of `values` belongs to chunk `chunkIDs[i]`.
+    public var chunkIDs: [Int64]
+    /// chunkIDs.count × dimension floats.
+    public var values: [Float]
+    public var dimension: Int
+
+    public var count: Int { chunkIDs.count }
+}
+
+/// What `rag stats` shows.
+public struct IndexStatistics: Sendable {
+    public var documents: Int
+    public var chunks: Int
+    public var vectors: Int
+    public var fileBytes: Int64
+    public var metadata: [String: String]
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Store
+
+/// Which index file a command works on.
+struct IndexOptions: ParsableArguments {
+    /// Used when neither --index nor RAG_INDEX is given; relative to the current directory.
+    static let defaultPath = "Indexes/default.sqlite"
+
+    @Option(name: .long, help: ArgumentHelp("Index file (default: $RAG_INDEX, else \(defaultPath)).", valueName: "path"))
+    var index: String?
+
+    /// --index, else $RAG_INDEX, else the default.
+    var path: String {
+        if let index { return index }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["RAG_INDEX"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return Self.defaultPath
+    }
+
+    /// Opens the index for reading; a missing file is `StoreError.noIndex`.
+    func openExisting() throws -> PassageStore { try PassageStore.open(at: path, create: false) }
+}
+
+/// How a command prints.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print nothing but errors (and the data asked for with --json).")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print the result as JSON on stdout.")
+    var json = false
+
+    /// A note for the person at the terminal, on stderr, unless --quiet.
+    func note(_ message: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
+
+/// How much of the machine a command may use.
+struct ComputeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Threads for encoding and vector search (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    var parallelism: Parallelism { threads.map(Parallelism.init(threads:)) ?? .allCores }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// Writes a value as pretty-printed JSON (UTF-8, unescaped slashes) on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Retrieval
+
+/// Shows an ingest as it runs, on stderr: a redrawn progress bar (files, passages, rate, ETA) on a
+/// terminal, one plain line per added, replaced or skipped file otherwise, nothing with --quiet.
+final class IngestProgressDisplay {
+    enum Style { case bar, lines, silent }
+
+    let style: Style
+    private var total = 0, done = 0, chunks = 0
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+
+    init(quiet: Bool) {
+        style = quiet ? .silent : (isatty(STDERR_FILENO) != 0 ? .bar : .lines)
+    }
+
+    func handle(_ event: IngestEvent) {
+        switch event {
+        case .started(let files):
+            total = files
+        case .file(let index, let path, let outcome):
+            done = index
+            var message: String? = nil
+            switch outcome {
+            case .added(let n): chunks += n; message = style == .lines ? "added \(path) (\(n) passages)" : nil
+            case .replaced(let n): chunks += n; message = style == .lines ? "replaced \(path) (\(n) passages)" : nil
+            case .unchanged: break
+            case .skipped(let reason): message = "skipped \(path): \(reason)"
+            }
+            if let message, style != .silent {
+                write((style == .bar ? "\r\u{1B}[K" : "") + "[\(index)/\(total)] " + message + "\n")
+            }
+            if style == .bar, Date().timeIntervalSince(lastDraw) > 0.1 || index == total { drawBar() }
+        }
+    }
+
+    /// Ends the bar's line so the summary starts on a fresh one.
+    func finish() {
+        if style == .bar, total > 0 { write("\r\u{1B}[K") }
+    }
+
+    private func drawBar() {
+        lastDraw = Date()
+        let width = 24
+        let filled = total == 0 ? width : width * done / total
+        let elapsed = max(Date().timeIntervalSince(started), 1e-3)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        write("\r\u{1B}[K\(bar) \(done)/\(total) files · \(chunks) passages · "
+              + String(format: "%.1f", rate) + " files/s · ETA \(Self.clock(eta))")
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d", s / 60, s % 60)
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}

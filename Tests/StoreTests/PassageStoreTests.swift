@@ -1,0 +1,145 @@
+import GRDB
+@testable import Store
+import XCTest
+
+final class PassageStoreTests: XCTestCase {
+    var folder: URL!
+    var indexPath: String { folder.appendingPathComponent("index.sqlite").path }
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("rag-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func document(_ name: String, sha: String = "aa") -> NewDocument {
+        NewDocument(path: name, absolutePath: "/docs/" + name, sha256: sha, size: 10, mtime: 1, title: name,
+                    format: "txt", encoding: "utf-8", chunking: "characters size=400 overlap=60")
+    }
+
+    func chunk(_ text: String) -> NewChunk {
+        NewChunk(text: text, start: 0, end: text.unicodeScalars.count, headingPath: ["标题", "小节"], tokenCount: text.count)
+    }
+
+    func testMissingIndexIsNotCreatedByReaders() {
+        XCTAssertThrowsError(try PassageStore.open(at: indexPath, create: false)) { error in
+            XCTAssertEqual(error as? StoreError, .noIndex(path: indexPath))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: indexPath))
+    }
+
+    func testNewIndexIsMigratedToTheCurrentSchemaInWALMode() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        XCTAssertEqual(try store.metadata(.schemaVersion), String(SchemaMigrations.currentVersion))
+        let journal = try store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        XCTAssertEqual(journal, "wal")
+        // Opening again applies nothing twice.
+        XCTAssertEqual(try PassageStore.open(at: indexPath, create: false).statistics().documents, 0)
+    }
+
+    func testIndexFromANewerSchemaIsRefused() throws {
+        _ = try PassageStore.open(at: indexPath, create: true)
+        let queue = try DatabaseQueue(path: indexPath)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        try queue.close()
+        XCTAssertThrowsError(try PassageStore.open(at: indexPath, create: false)) { error in
+            XCTAssertEqual(error as? StoreError, .newerSchema(path: indexPath))
+            XCTAssertTrue("\(error)".contains("newer version of rag"))
+        }
+    }
+
+    func testAFileThatIsNotSQLiteIsNotAnIndex() throws {
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: indexPath))
+        XCTAssertThrowsError(try PassageStore.open(at: indexPath, create: false)) { error in
+            XCTAssertEqual(error as? StoreError, .notAnIndex(path: indexPath))
+        }
+    }
+
+    func testALockedIndexIsReportedNotHung() throws {
+        let store = try PassageStore.open(at: indexPath, create: true, busyTimeout: 0.05)
+        var holdsLock = Configuration()
+        holdsLock.allowsUnsafeTransactions = true  // this connection plays another process mid-ingest
+        let other = try DatabaseQueue(path: indexPath, configuration: holdsLock)
+        try other.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+        XCTAssertThrowsError(try store.replaceDocument(document("a.txt"), chunks: [chunk("x")])) { error in
+            XCTAssertEqual(error as? StoreError, .locked(path: indexPath))
+        }
+        try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        XCTAssertNoThrow(try store.replaceDocument(document("a.txt"), chunks: [chunk("x")]))
+    }
+
+    func testReplacingADocumentReplacesItsChunksFullTextAndVectors() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        try store.replaceDocument(document("a.txt"), chunks: [chunk("预训练模型很大"), chunk("微调模型")],
+                                  vectors: ("test-model", [[1, 0], [0, 1]]))
+        XCTAssertEqual(try store.lexicalSearch("预训练", limit: 5).count, 1)
+        try store.replaceDocument(document("a.txt", sha: "bb"), chunks: [chunk("强化学习")], vectors: ("test-model", [[0.6, 0.8]]))
+        XCTAssertEqual(try store.lexicalSearch("预训练", limit: 5).count, 0, "old full-text rows are gone")
+        XCTAssertEqual(try store.lexicalSearch("强化", limit: 5).count, 1)
+        let stats = try store.statistics()
+        XCTAssertEqual([stats.documents, stats.chunks, stats.vectors], [1, 1, 1])
+        XCTAssertEqual(try store.document(atAbsolutePath: "/docs/a.txt")?.sha256, "bb")
+        let ftsRows = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_fts") }
+        XCTAssertEqual(ftsRows, 1)
+    }
+
+    func testRemovingDocumentsCascades() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        let id = try store.replaceDocument(document("a.txt"), chunks: [chunk("注意力")], vectors: ("m", [[1, 0]]))
+        try store.removeDocuments(ids: [id])
+        let stats = try store.statistics()
+        XCTAssertEqual([stats.documents, stats.chunks, stats.vectors], [0, 0, 0])
+        XCTAssertEqual(try store.lexicalSearch("注意力", limit: 5), [])
+    }
+
+    func testChineseAndEnglishLexicalSearchRanksTheBetterMatchFirst() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        try store.replaceDocument(document("a.txt"), chunks: [
+            chunk("监督微调使用人工编写的问答对继续训练模型。"),
+            chunk("预训练是在海量无标注文本上训练模型预测下一个词元，预训练的代价很高。"),
+            chunk("Positional encodings tell the Transformer where each token is."),
+        ])
+        let hits = try store.chunks(ids: try store.lexicalSearch("预训练", limit: 3).map(\.chunkID))
+        XCTAssertTrue(hits.first?.text.hasPrefix("预训练") == true)
+        XCTAssertEqual(hits.first?.headingPath, ["标题", "小节"])
+        let english = try store.chunks(ids: try store.lexicalSearch("positional encoding", limit: 3).map(\.chunkID))
+        XCTAssertEqual(english.count, 1, "porter stemming matches encodings")
+        XCTAssertEqual(try store.lexicalSearch("词", limit: 3).count, 1, "a one-character query uses the unigram column")
+    }
+
+    func testHostileQueriesNeverReachFTS5AsSyntax() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        try store.replaceDocument(document("a.txt"), chunks: [chunk("NEAR and OR are words here, \"quoted\" (too)")])
+        for query in [#"""#, #"a""#, "*", "NEAR(", "(((", ")", "OR", "AND NOT", "col:val", "^x", "-", "'", "\"NEAR\" *", "预训练\" OR \"x"] {
+            XCTAssertNoThrow(try store.lexicalSearch(query, limit: 5), query)
+        }
+        XCTAssertEqual(try store.lexicalSearch("NEAR(", limit: 5).count, 1)
+        XCTAssertEqual(try store.lexicalSearch("(too", limit: 5).count, 1)
+    }
+
+    func testVectorsRoundTripAsOneContiguousMatrix() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        try store.replaceDocument(document("a.txt"), chunks: [chunk("一"), chunk("二")], vectors: ("m", [[1, 2, 3], [4, 5, 6]]))
+        try store.replaceDocument(document("b.txt"), chunks: [chunk("三")], vectors: ("m", [[7, 8, 9]]))
+        let matrix = try store.vectorMatrix(model: "m")
+        XCTAssertEqual(matrix.dimension, 3)
+        XCTAssertEqual(matrix.values, [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        XCTAssertEqual(matrix.chunkIDs.count, 3)
+        XCTAssertEqual(try store.chunks(ids: matrix.chunkIDs).map(\.text), ["一", "二", "三"])
+        XCTAssertEqual(try store.vectorMatrix(model: "other").count, 0)
+        XCTAssertEqual(VectorBlob.decode(VectorBlob.encode([1.5, -2])), [1.5, -2])
+        XCTAssertEqual([UInt8](VectorBlob.encode([1])), [0x00, 0x00, 0x80, 0x3F], "float32 little-endian")
+    }
+
+    func testAnotherEncoderOrDimensionIsRefused() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        try store.replaceDocument(document("a.txt"), chunks: [chunk("一")], vectors: ("e5-small", [[1, 0]]))
+        XCTAssertThrowsError(try store.replaceDocument(document("b.txt"), chunks: [chunk("二")], vectors: ("other", [[1, 0]]))) { error in
+            XCTAssertEqual(error as? StoreError, .encoderMismatch(indexModel: "e5-small", currentModel: "other"))
+            XCTAssertTrue("\(error)".contains("--rebuild"))
+        }
+        XCTAssertThrowsError(try store.replaceDocument(document("b.txt"), chunks: [chunk("二")], vectors: ("e5-small", [[1, 0, 0]])))
+        XCTAssertEqual(try store.statistics().documents, 1, "a refused document is not half-written")
+    }
+}
