@@ -75,7 +75,7 @@ public final class E5Encoder: @unchecked Sendable {
                 last += 1
             }
             if state == nil || state!.capacity < tokens {
-                state = E5RunState(tokens: max(tokens, Self.batchTokenBudget), hiddenSize: dimension,
+                state = E5RunState(tokens: tokens, hiddenSize: dimension,
                                    intermediateSize: hyperparameters.intermediateSize)
             }
             let batch = Array(windows[first..<last])

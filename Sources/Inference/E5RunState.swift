@@ -13,9 +13,8 @@ final class E5RunState {
     init(tokens: Int, hiddenSize h: Int, intermediateSize ff: Int) {
         capacity = tokens
         func buffer(_ width: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tokens * width))
-            p.initialize(repeating: 0, count: max(1, tokens * width))
-            return p
+            // Not zeroed: every buffer is fully written by the step that produces it before anything reads it.
+            UnsafeMutablePointer<Float>.allocate(capacity: max(1, tokens * width))
         }
         x = buffer(h); query = buffer(h); key = buffer(h); value = buffer(h)
         context = buffer(h); projected = buffer(h); hidden = buffer(ff)

@@ -5,7 +5,8 @@ public enum FastMath {
     /// e^x per lane. Inputs are clamped to [−87.3, 88.7] (the finite, normal range of the result).
     @inlinable @inline(__always)
     public static func exp(_ input: SIMD16<Float>) -> SIMD16<Float> {
-        let x = input.clamped(lowerBound: SIMD16(repeating: -87.3), upperBound: SIMD16(repeating: 88.7))
+        var x = input
+        for i in 0..<16 { x[i] = Swift.min(Swift.max(x[i], -87.3), 88.7) }  // a lane loop: vmaxps + vminps
         // n = round(x / ln 2) by adding 1.5·2^23: the sum's low mantissa bits then hold n as an integer.
         let magic = SIMD16<Float>(repeating: 12_582_912)
         let t = magic.addingProduct(x, SIMD16(repeating: 1.442_695_04))
@@ -33,7 +34,8 @@ public enum FastMath {
     @inlinable @inline(__always)
     public static func erf(_ x: SIMD16<Float>) -> SIMD16<Float> {
         let one = SIMD16<Float>(repeating: 1)
-        let a = x.replacing(with: -x, where: x .< 0)
+        var a = x
+        for i in 0..<16 { a[i] = Swift.abs(a[i]) }
         let t = one / one.addingProduct(a, SIMD16(repeating: 0.327_591_1))
         var poly = SIMD16<Float>(repeating: 1.061_405_429)
         poly = SIMD16(repeating: -1.453_152_027).addingProduct(poly, t)
@@ -41,7 +43,8 @@ public enum FastMath {
         poly = SIMD16(repeating: -0.284_496_736).addingProduct(poly, t)
         poly = SIMD16(repeating: 0.254_829_592).addingProduct(poly, t)
         poly = poly * t
-        let magnitude = one - poly * exp(-(a * a))
-        return magnitude.replacing(with: -magnitude, where: x .< 0)
+        var result = one - poly * exp(-(a * a))
+        for i in 0..<16 { result[i] = x[i] < 0 ? -result[i] : result[i] }
+        return result
     }
 }

@@ -7,6 +7,7 @@ struct RAGCommand: ParsableCommand {
         commandName: "rag",
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
         subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, EvalCommand.self, StatsCommand.self,
-                      ListCommand.self, EmbedCommand.self, ModelsCommand.self, TokenizeCommand.self]
+                      ListCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self, TokenizeCommand.self,
+                      GenerateCommand.self, PerplexityCommand.self]
     )
 }

@@ -68,6 +68,7 @@ public struct Sampler {
         for logit in logits { total += Foundation.exp(Double(logit - maximum)) }
         var top = TokenCandidates(logits: logits)
         TopK(k: count).apply(&top, history: [])
+        top.keepFirst(count)  // orders them when the vocabulary was not larger than `count`
         return zip(top.ids, top.logits).map { ($0, Float(Foundation.exp(Double($1 - maximum)) / total)) }
     }
 }
