@@ -21,15 +21,20 @@ public struct GenerationSettings: Equatable, Sendable {
     public var topK: Int
     /// 1 disables the stage.
     public var topP: Float
+    /// Drops tokens less than this fraction as probable as the best; 0 disables the stage.
+    public var minP: Float
+    /// Divides the logits of recently generated tokens; 1 disables the stage.
+    public var repetitionPenalty: Float
     public var seed: UInt64
     /// The answer's budget in tokens; the prompt budget is what is left of the context.
     public var maxTokens: Int
     /// Candidates to report per token for --show-probs; 0 reports none.
     public var candidatesPerToken: Int
 
-    public init(temperature: Float = 0, topK: Int = 40, topP: Float = 0.95, seed: UInt64 = 42,
-                maxTokens: Int = 256, candidatesPerToken: Int = 0) {
-        self.temperature = temperature; self.topK = topK; self.topP = topP; self.seed = seed
+    public init(temperature: Float = 0, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05, repetitionPenalty: Float = 1,
+                seed: UInt64 = 42, maxTokens: Int = 256, candidatesPerToken: Int = 0) {
+        self.temperature = temperature; self.topK = topK; self.topP = topP; self.minP = minP
+        self.repetitionPenalty = repetitionPenalty; self.seed = seed
         self.maxTokens = maxTokens; self.candidatesPerToken = candidatesPerToken
     }
 }

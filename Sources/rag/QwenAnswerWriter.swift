@@ -46,6 +46,8 @@ final class QwenAnswerWriter: AnswerWriter {
         sampling.temperature = settings.temperature
         sampling.topK = settings.topK
         sampling.topP = settings.topP
+        sampling.minP = settings.minP
+        sampling.repetitionPenalty = settings.repetitionPenalty
         sampling.seed = settings.seed
         let started = Date()
         var firstTokenAt: Date?

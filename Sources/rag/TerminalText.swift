@@ -4,7 +4,8 @@ import Store
 /// Text for an 80-column terminal: display widths (CJK and full-width forms take two columns), word-aware
 /// wrapping with a hanging indent, and ANSI colours only when stdout is a terminal and NO_COLOR is unset.
 struct TerminalText {
-    static let width = 80
+    /// Text wraps at 78 so closing punctuation can hang into the last two of 80 columns.
+    static let width = 78
     let colours: Bool
 
     static var forStandardOutput: TerminalText {
@@ -32,6 +33,9 @@ struct TerminalText {
         }
     }
 
+    /// Punctuation that must not begin a line in Chinese typesetting.
+    static let noLineStart: Set<Unicode.Scalar> = ["。", "，", "、", "；", "：", "？", "！", "”", "’", "」", "』", "）", "》", "】", "…"]
+
     static func columns(_ text: String) -> Int { text.unicodeScalars.reduce(0) { $0 + columns($1) } }
 
     /// `text` wrapped to `width` columns: the first line starts with `first`, the others with `indent`.
@@ -42,7 +46,9 @@ struct TerminalText {
         var word = "", wordColumns = 0
         func flushWord() {
             guard !word.isEmpty else { return }
-            if column + wordColumns > width, column > columns(indent) {
+            // Closing punctuation may hang one character past the width rather than start a line (kinsoku).
+            let hangs = word.unicodeScalars.count == 1 && word.unicodeScalars.first.map(Self.noLineStart.contains) == true
+            if column + wordColumns > width + (hangs ? 2 : 0), column > columns(indent) {
                 lines.append(line.trimmedTrailingSpaces); line = indent; column = columns(indent)
             }
             line += word; column += wordColumns
@@ -71,7 +77,7 @@ struct TerminalText {
     /// A section rule: "── Title ─────…" to the full width.
     func rule(_ title: String) -> String {
         let head = "── \(title) "
-        return styled(head + String(repeating: "─", count: max(3, Self.width - Self.columns(head))), .bold)
+        return styled(head + String(repeating: "─", count: max(3, Self.width + 2 - Self.columns(head))), .bold)
     }
 }
 
@@ -88,7 +94,8 @@ final class StreamingWrapper {
             if column == 0 { out += indent; column = TerminalText.columns(indent) }
             if character.isNewline { out += "\n"; column = 0; continue }
             let w = TerminalText.columns(String(character))
-            if column + w > TerminalText.width { out += "\n" + indent; column = TerminalText.columns(indent) }
+            let hangs = character.unicodeScalars.count == 1 && TerminalText.noLineStart.contains(character.unicodeScalars.first!)
+            if column + w > TerminalText.width + (hangs ? 2 : 0) { out += "\n" + indent; column = TerminalText.columns(indent) }
             if character == " ", column == TerminalText.columns(indent) { continue }
             out.append(character); column += w
         }
