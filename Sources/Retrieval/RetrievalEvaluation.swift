@@ -14,6 +14,8 @@ public struct EvalOutcome: Sendable {
     /// Whether the generated answer contains one (nil when not generated).
     public var generatedContains: Bool?
     public var generatedAnswer: String?
+    /// Grounding similarity of each generated sentence.
+    public var groundingSimilarities: [Float]?
 }
 
 /// Recall@1/5/10 and MRR@10 over a group of questions.
@@ -67,6 +69,7 @@ public struct RetrievalEvaluation {
         outcome.extractiveContains = answer.retrieval.quotes.map { quotes in contains(quotes.map(\.text).joined(), question.mustContain) }
         if let generation = answer.generation {
             outcome.generatedAnswer = generation.text
+            outcome.groundingSimilarities = generation.grounding.map(\.similarity)
             outcome.generatedContains = contains(generation.text, question.mustContain)
         }
         return outcome

@@ -84,11 +84,11 @@ struct EvalReport: Encodable {
 
     struct Question: Encodable {
         var line: Int, q: String, sources: [String], rank: Int?, bestSimilarity: Float, bestPassageSimilarity: Float
-        var extractiveContains: Bool?, generatedContains: Bool?, generatedAnswer: String?
+        var extractiveContains: Bool?, generatedContains: Bool?, generatedAnswer: String?, grounding: [Float]?
         enum CodingKeys: String, CodingKey {
             case line, q, sources, rank, bestSimilarity = "best_similarity", bestPassageSimilarity = "best_passage_similarity"
             case extractiveContains = "extractive_contains"
-            case generatedContains = "generated_contains", generatedAnswer = "generated_answer"
+            case generatedContains = "generated_contains", generatedAnswer = "generated_answer", grounding = "grounding_similarities"
         }
     }
 
@@ -132,7 +132,8 @@ struct EvalReport: Encodable {
         questions = outcomes.map {
             Question(line: $0.question.line, q: $0.question.question, sources: $0.question.sources, rank: $0.rank,
                      bestSimilarity: $0.bestSimilarity, bestPassageSimilarity: $0.bestPassageSimilarity, extractiveContains: $0.extractiveContains,
-                     generatedContains: $0.generatedContains, generatedAnswer: $0.generatedAnswer)
+                     generatedContains: $0.generatedContains, generatedAnswer: $0.generatedAnswer,
+                     grounding: $0.groundingSimilarities)
         }
     }
 
