@@ -49,6 +49,6 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "ModelFiles", "Kernels"], swiftSettings: nativeCPU),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store"], swiftSettings: nativeCPU),
-        .testTarget(name: "RAGCommandTests", dependencies: ["rag"], swiftSettings: nativeCPU),
+        .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
     ]
 )

@@ -69,7 +69,7 @@ public enum TextCleaner {
             case 0x09, 0x0B, 0x0C, 0x20, 0x3000:
                 pendingSpace = true
             default:
-                if s.properties.generalCategory == .spaceSeparator { pendingSpace = true; continue }
+                if s.value >= 0x80, s.properties.generalCategory == .spaceSeparator { pendingSpace = true; continue }
                 if s.value < 0x20 || (0x7F...0x9F).contains(s.value) { continue }
                 if pendingSpace, let last = out.last, last != "\n" { out.append(" ") }
                 pendingSpace = false
@@ -94,12 +94,19 @@ public enum TextCleaner {
         cleanParagraph(raw).replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// A line of nothing but spaces of any width and zero-width characters.
+    static func isBlank(_ line: Substring) -> Bool {
+        line.unicodeScalars.allSatisfy { s in
+            s == " " || s == "\t" || s == "\r" || (s.value >= 0x80 && (s.properties.isWhitespace || [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF].contains(s.value)))
+        }
+    }
+
     /// Splits plain text into paragraphs at blank lines (lines holding only spaces count as blank).
     public static func paragraphs(of raw: String) -> [String] {
         let unified = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         var paragraphs: [String] = [], current: [Substring] = []
         for line in unified.split(separator: "\n", omittingEmptySubsequences: false) {
-            if normalizeSpaces(String(line)).trimmingSpaces().isEmpty {
+            if isBlank(line) {
                 if !current.isEmpty { paragraphs.append(current.joined(separator: "\n")); current = [] }
             } else {
                 current.append(line)

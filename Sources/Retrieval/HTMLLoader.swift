@@ -91,11 +91,9 @@ enum HTMLLoader {
             }
             let selfClosing = j > 0 && j < s.count && s[j - 1] == "/"
             i = min(s.count, j + 1)
-            if !closing, Self.rawTextElementNames.contains(name) { skip(past: "</" + name); skip(past: ">"); return }
+            if !closing, HTMLLoader.rawTextElements.contains(name) { skip(past: "</" + name); skip(past: ">"); return }
             closing ? close(name) : open(name, selfClosing: selfClosing)
         }
-
-        static let rawTextElementNames = HTMLLoader.rawTextElements
 
         mutating func open(_ name: String, selfClosing: Bool) {
             if name == "title" { titleText = String.UnicodeScalarView(); return }

@@ -16,7 +16,10 @@ public struct CharacterCounter: TokenCounter {
     public init() {}
     public func tokenCount(_ text: String) -> Int {
         var n = 0
-        for s in text.unicodeScalars where !s.properties.isWhitespace { n += 1 }
+        for s in text.unicodeScalars {
+            let space = s.value < 0x80 ? (s == " " || s == "\n" || s == "\t" || s == "\r") : s.properties.isWhitespace
+            if !space { n += 1 }
+        }
         return n
     }
 }

@@ -22,7 +22,8 @@ public enum SourceFiles {
         var files: [SourceFile] = [], skipped: [SkippedFile] = []
         var seen = Set<String>()
         for argument in paths {
-            let url = URL(fileURLWithPath: argument, relativeTo: workingDirectory).standardizedFileURL
+            let url = (argument.hasPrefix("/") ? URL(fileURLWithPath: argument)
+                                                : workingDirectory.appendingPathComponent(argument)).standardizedFileURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw IngestError.unreadablePath(argument, reason: "no such file or folder")

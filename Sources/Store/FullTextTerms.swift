@@ -1,11 +1,17 @@
 /// How text reaches FTS5. SQLite's unicode61 tokenizer treats a run of Chinese characters (no spaces) as
 /// one token, so "预训练模型" could only be found whole. We index every CJK run as overlapping character
 /// bigrams ("预训 训练 练模 模型") beside the ordinary words, and each CJK character alone in a second
-/// column for one-character queries. Queries are rewritten the same way, and every term is quoted, so
-/// user text can never be read as FTS5 syntax (quotes, `*`, NEAR, AND/OR/NOT, parentheses, column filters).
+/// column. A query matches its bigrams (precise: they are words or word parts) and, at half weight, its
+/// characters (recall for paraphrases that share few bigrams). On the 45 answerable questions of
+/// eval/corpus-eval.jsonl (lexical, chunk size 400) recall@1 / recall@5 / MRR@10 were: bigrams only
+/// 0.67 / 0.93 / 0.77, characters only 0.73 / 0.91 / 0.81, both with characters at 0.5: 0.76 / 0.93 / 0.82.
+/// Every term is quoted, so user text can never be read as FTS5 syntax (quotes, `*`, NEAR, AND/OR/NOT,
+/// parentheses, column filters).
 public enum FullTextTerms {
     /// Terms in one query at most; longer questions keep their first terms (BM25 needs no more).
-    static let maximumQueryTerms = 64
+    static let maximumQueryTerms = 128
+    /// BM25 weights of the two columns (`terms`, `unigrams`), in `bm25(chunk_fts, 1.0, 0.5)`.
+    public static let columnWeights = (terms: 1.0, unigrams: 0.5)
 
     /// Han ideographs, kana and Hangul: scripts written without spaces between words.
     public static func isCJKScalar(_ s: Unicode.Scalar) -> Bool { isCJK(s) }
@@ -28,6 +34,9 @@ public enum FullTextTerms {
     /// Letters, digits and combining marks of non-CJK scripts: the characters unicode61 keeps in a word.
     @inline(__always)
     static func isWordCharacter(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 {
+            return (0x30...0x39).contains(s.value) || (0x41...0x5A).contains(s.value) || (0x61...0x7A).contains(s.value)
+        }
         if s.properties.isAlphabetic || s.properties.numericType != nil { return true }
         switch s.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber: return true
@@ -85,8 +94,9 @@ public enum FullTextTerms {
         return (terms.joined(separator: " "), unigrams.joined(separator: " "))
     }
 
-    /// A safe FTS5 MATCH expression that matches chunks containing any of the query's terms (ranked by
-    /// BM25, so chunks with more and rarer terms come first), or nil when nothing searchable is left.
+    /// A safe FTS5 MATCH expression that matches chunks containing any of the query's words, CJK bigrams
+    /// or CJK characters (ranked by BM25, so chunks with more and rarer terms come first), or nil when
+    /// nothing searchable is left.
     public static func matchExpression(for query: String) -> String? {
         var terms: [String] = [], unigrams: [String] = []
         var seen = Set<String>()
@@ -94,11 +104,9 @@ public enum FullTextTerms {
             switch piece {
             case .word(let w):
                 if seen.insert(w.lowercased()).inserted { terms.append(w) }
-            case .cjkRun(let run) where run.count == 1:
-                let c = String(run[0])
-                if seen.insert("1:" + c).inserted { unigrams.append(c) }
             case .cjkRun(let run):
-                for b in bigrams(run) where seen.insert(b).inserted { terms.append(b) }
+                if run.count > 1 { for b in bigrams(run) where seen.insert(b).inserted { terms.append(b) } }
+                for c in run.map({ String($0) }) where seen.insert("1:" + c).inserted { unigrams.append(c) }
             }
         }
         terms = Array(terms.prefix(maximumQueryTerms))

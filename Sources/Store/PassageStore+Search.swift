@@ -8,8 +8,8 @@ extension PassageStore {
         guard limit > 0, let expression = FullTextTerms.matchExpression(for: query) else { return [] }
         return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT rowid, bm25(chunk_fts) AS rank FROM chunk_fts WHERE chunk_fts MATCH ? ORDER BY rank, rowid LIMIT ?
-                """, arguments: [expression, limit]).map { LexicalHit(chunkID: $0[0], score: -($0[1] as Double)) }
+                SELECT rowid, bm25(chunk_fts, ?, ?) AS rank FROM chunk_fts WHERE chunk_fts MATCH ? ORDER BY rank, rowid LIMIT ?
+                """, arguments: [FullTextTerms.columnWeights.terms, FullTextTerms.columnWeights.unigrams, expression, limit]).map { LexicalHit(chunkID: $0[0], score: -($0[1] as Double)) }
         }
     }
 }

@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case newerSchema(path: String)
     /// The file is not an SQLite database, or not one of ours.
     case notAnIndex(path: String)
+    /// An SQLite database whose pages are damaged (a disk error, or a file cut short by a copy).
+    case damaged(path: String)
     /// The index's vectors came from a different encoder than the one this rag runs.
     case encoderMismatch(indexModel: String, currentModel: String)
     /// A vector whose length disagrees with the index's recorded dimension.
@@ -26,7 +28,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .newerSchema(let path):
             return "the index \(path) was created by a newer version of rag: upgrade rag or rebuild with `rag ingest --rebuild PATH...`"
         case .notAnIndex(let path):
-            return "\(path) is not a rag index (not an SQLite database): pass another --index or delete the file"
+            return "\(path) is not a rag index: pass another --index, or delete the file"
+        case .damaged(let path):
+            return "the index \(path) is damaged: rebuild it with `rag ingest --rebuild PATH...`"
         case .encoderMismatch(let indexModel, let currentModel):
             return "the index was built with encoder \(indexModel) but this rag uses \(currentModel): rerun `rag ingest --rebuild PATH...`"
         case .dimensionMismatch(let expected, let got):
@@ -41,7 +45,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         guard let dbError = error as? DatabaseError else { return error }
         switch dbError.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError.locked(path: path)
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return StoreError.notAnIndex(path: path)
+        case .SQLITE_NOTADB: return StoreError.notAnIndex(path: path)
+        case .SQLITE_CORRUPT: return StoreError.damaged(path: path)
         default: return StoreError.database(path: path, message: dbError.message ?? "\(dbError.resultCode)")
         }
     }

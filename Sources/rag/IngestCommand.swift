@@ -31,8 +31,8 @@ struct IngestCommand: ParsableCommand {
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to ingest") }
         do {
-            _ = try ChunkingParameters(size: chunkSize ?? ChunkingParameters.defaultSize,
-                                       overlap: overlap ?? min(ChunkingParameters.defaultOverlap, (chunkSize ?? ChunkingParameters.defaultSize) - 1))
+            let size = chunkSize ?? ChunkingParameters.defaultSize
+            _ = try ChunkingParameters(size: size, overlap: overlap ?? Self.defaultOverlap(forSize: size))
         } catch let error as ChunkingError {
             throw ValidationError(error.description)
         }
@@ -59,9 +59,12 @@ struct IngestCommand: ParsableCommand {
         let (counter, unit) = makeTokenCounter(for: embedder)
         let recorded = try store.metadata(.chunking).flatMap(ChunkingParameters.init(signature:)).flatMap { $0.unit == unit ? $0 : nil }
         let size = chunkSize ?? recorded?.size ?? ChunkingParameters.defaultSize
-        let overlap = overlap ?? recorded?.overlap ?? min(ChunkingParameters.defaultOverlap, size - 1)
+        let overlap = overlap ?? (chunkSize == nil ? recorded?.overlap : nil) ?? Self.defaultOverlap(forSize: size)
         return Chunker(parameters: try ChunkingParameters(size: size, overlap: overlap, unit: unit), counter: counter)
     }
+
+    /// The default overlap, or 15% of a smaller chunk size.
+    static func defaultOverlap(forSize size: Int) -> Int { min(ChunkingParameters.defaultOverlap, size * 15 / 100) }
 
     static func summaryLine(_ s: IngestSummary, index: String) -> String {
         var line = "\(s.files) files: \(s.changed) changed (\(s.added) added, \(s.replaced) replaced), \(s.unchanged) unchanged, "

@@ -49,7 +49,7 @@ final class IngestProgressDisplay {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         write("\r\u{1B}[K\(bar) \(done)/\(total) files · \(chunks) passages · "
-              + String(format: "%.1f", rate) + " files/s · ETA \(Self.clock(eta))")
+              + String(format: "%.1f files/s · %.0f passages/s", rate, Double(chunks) / elapsed) + " · ETA \(Self.clock(eta))")
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -50,7 +50,7 @@ struct SearchCommand: ParsableCommand {
     static func render(_ hits: [SearchHit]) -> String {
         guard !hits.isEmpty else { return "no matching passages" }
         return hits.map { hit in
-            var lines = ["\(hit.rank). \(hit.chunk.documentPath) #\(hit.chunk.ordinal)  score " + String(format: "%.4f", hit.score)]
+            var lines = ["\(hit.rank). \(hit.chunk.documentPath) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
             if !hit.chunk.headingPath.isEmpty { lines.append("   " + hit.chunk.headingPath.joined(separator: " › ")) }
             let flat = hit.chunk.text.split(whereSeparator: \.isNewline).joined(separator: " ")
             lines.append("   " + (flat.count > 300 ? String(flat.prefix(300)) + "…" : flat))

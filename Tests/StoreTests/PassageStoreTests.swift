@@ -56,6 +56,17 @@ final class PassageStoreTests: XCTestCase {
         }
     }
 
+    func testAnotherApplicationsDatabaseIsNeverMigrated() throws {
+        let queue = try DatabaseQueue(path: indexPath)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE contacts (name TEXT)") }
+        try queue.close()
+        XCTAssertThrowsError(try PassageStore.open(at: indexPath, create: false)) { error in
+            XCTAssertEqual(error as? StoreError, .notAnIndex(path: indexPath))
+        }
+        let tables = try DatabaseQueue(path: indexPath).read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master") }
+        XCTAssertEqual(tables, ["contacts"])
+    }
+
     func testALockedIndexIsReportedNotHung() throws {
         let store = try PassageStore.open(at: indexPath, create: true, busyTimeout: 0.05)
         var holdsLock = Configuration()
