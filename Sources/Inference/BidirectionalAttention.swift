@@ -22,7 +22,7 @@ enum BidirectionalAttention {
                 let window = windows[task / heads], head = task % heads
                 let n = window.count, column = head * d
                 let stride = (n + 15) & ~15
-                keysT.initialize(repeating: 0, count: d * stride)
+                for c in 0..<d { for j in n..<stride { keysT[c * stride + j] = 0 } }  // padding keys
                 for j in 0..<n {
                     let k = key + (window.lowerBound + j) * width + column
                     for c in 0..<d { keysT[c * stride + j] = k[c] }
@@ -40,19 +40,30 @@ enum BidirectionalAttention {
         }
     }
 
-    /// scores[j] = Σ_c q[c]·keysT[c][j] for j in 0..<stride (a multiple of 16).
+    /// scores[j] = Σ_c q[c]·keysT[c][j] for j in 0..<stride (a multiple of 16), 32 keys per pass so each
+    /// broadcast query element feeds two vectors.
     @inline(__always)
     static func scoreRow(_ q: UnsafePointer<Float>, keysT: UnsafePointer<Float>, stride: Int, d: Int,
                          into scores: UnsafeMutablePointer<Float>) {
         let raw = UnsafeRawPointer(keysT), out = UnsafeMutableRawPointer(scores)
         var j = 0
-        while j < stride {
+        while j + 32 <= stride {
+            var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
+            for c in 0..<d {
+                let qc = SIMD16<Float>(repeating: q[c])
+                acc0.addProduct(qc, raw.loadUnaligned(fromByteOffset: (c * stride + j) * 4, as: SIMD16<Float>.self))
+                acc1.addProduct(qc, raw.loadUnaligned(fromByteOffset: (c * stride + j + 16) * 4, as: SIMD16<Float>.self))
+            }
+            out.storeBytes(of: acc0, toByteOffset: j * 4, as: SIMD16<Float>.self)
+            out.storeBytes(of: acc1, toByteOffset: (j + 16) * 4, as: SIMD16<Float>.self)
+            j += 32
+        }
+        if j < stride {
             var acc = SIMD16<Float>()
             for c in 0..<d {
                 acc.addProduct(SIMD16(repeating: q[c]), raw.loadUnaligned(fromByteOffset: (c * stride + j) * 4, as: SIMD16<Float>.self))
             }
             out.storeBytes(of: acc, toByteOffset: j * 4, as: SIMD16<Float>.self)
-            j += 16
         }
     }
 

@@ -8,7 +8,7 @@ import Kernels
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Timing loops for scripts/bench-embed and scripts/bench-search.",
-        shouldDisplay: false, subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self])
+        shouldDisplay: false, subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self, BenchMatrixMultiplyCommand.self])
 }
 
 /// Monotonic seconds.
@@ -120,4 +120,38 @@ struct SplitMix {
     }
     /// Uniform in [0, 1).
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// `rag bench gemm`: GFLOP/s of `MatrixMultiply` on random Q4_0 weights shaped like e5's FFN (best of `--rounds`).
+struct BenchMatrixMultiplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gemm", abstract: "Matrix multiply GFLOP/s.")
+
+    @Option(help: "Token rows.") var tokens = 512
+    @Option(help: "Weight rows (outputs).") var outputs = 1536
+    @Option(help: "Weight columns (inputs), a multiple of 32.") var inputs = 384
+    @Option(help: "Multiplies to time (best is reported).") var rounds = 5
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        var generator = SplitMix(seed: 3)
+        var weights: [UInt8] = []
+        for _ in 0..<(outputs * inputs / 32) {
+            withUnsafeBytes(of: Float16(Float(generator.nextUnit()) * 0.02).bitPattern) { weights += $0 }
+            for _ in 0..<16 { weights.append(UInt8(truncatingIfNeeded: generator.next())) }
+        }
+        let x = (0..<(tokens * inputs)).map { _ in Float(generator.nextUnit() - 0.5) }
+        var y = [Float](repeating: 0, count: tokens * outputs)
+        var best = Double.infinity
+        weights.withUnsafeBytes { raw in
+            let w = WeightMatrix(type: .q4_0, rows: outputs, columns: inputs, base: raw.baseAddress!)!
+            for _ in 0..<max(1, rounds) {
+                let start = monotonicSeconds()
+                MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: nil, into: &y, parallelism: compute.parallelism)
+                best = min(best, monotonicSeconds() - start)
+            }
+        }
+        let flops = 2.0 * Double(tokens) * Double(outputs) * Double(inputs)
+        print(String(format: "{\"threads\": %d, \"tokens\": %d, \"outputs\": %d, \"inputs\": %d, \"gflops\": %.1f}",
+                     compute.parallelism.threads, tokens, outputs, inputs, flops / best / 1e9))
+    }
 }
