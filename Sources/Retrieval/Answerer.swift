@@ -20,7 +20,6 @@ public struct AskSettings: Sendable {
     public var coverage = CoverageThresholds.calibrated
     public var generation = GenerationSettings()
     public var extractive = ExtractiveAnswer()
-    public var grounding = Grounding()
 
     public init() {}
 }
@@ -182,7 +181,10 @@ public final class Answerer {
         }
         let (modelCitations, invalid) = CitationParser.resolve(CitationParser.numbers(in: text), passages: prompt.passages)
         let numbers = chunks.indices.map { $0 < prompt.passages.count ? $0 + 1 : nil }
-        let grounding = try settings.grounding.ground(answer: text, in: pool, passageNumbers: numbers, embedder: embedder)
+        // A generated sentence counts as supported when a passage sentence is at least as close to it as the
+        // passages must be to a question to cover it: one calibrated number, in the question's language.
+        let support = Grounding(supportThreshold: settings.coverage.threshold(for: prompt.language))
+        let grounding = try support.ground(answer: text, in: pool, passageNumbers: numbers, embedder: embedder)
         let (citedText, citations) = CitationAttribution.attribute(grounding: grounding, modelCitations: modelCitations,
                                                                   passages: prompt.passages)
         let unknown = prompt.language.unknownAnswer.trimmingCharacters(in: ["。", "."])

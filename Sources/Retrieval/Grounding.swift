@@ -22,12 +22,10 @@ public struct GroundedSentence: Equatable, Sendable {
 /// passage supports it and how strongly, and a sentence under the threshold is flagged as unsupported.
 public struct Grounding: Sendable {
     /// Cosine ("query: " generated sentence vs "passage: " source sentence) under which a generated sentence
-    /// counts as unsupported (calibrated on the corpus; see BENCHMARKS.md).
-    public static let defaultSupportThreshold: Float = 0.85
+    /// counts as unsupported. `Answerer` uses the coverage threshold of the question's language.
+    public var supportThreshold: Float
 
-    public var supportThreshold = defaultSupportThreshold
-
-    public init(supportThreshold: Float = defaultSupportThreshold) { self.supportThreshold = supportThreshold }
+    public init(supportThreshold: Float) { self.supportThreshold = supportThreshold }
 
     /// Sentences of `answer` with their support in `pool`; `passageNumbers[i]` is the prompt number of
     /// `pool.chunks[i]` (nil when that chunk was not in the prompt).

@@ -8,7 +8,6 @@ final class AnswererTests: XCTestCase {
         settings.mode = mode
         settings.k = 2
         settings.coverage = CoverageThresholds(uniform: threshold)
-        settings.grounding = Grounding(supportThreshold: 0.5)
         return settings
     }
 
