@@ -185,10 +185,11 @@ public final class Answerer {
         // passages must be to a question to cover it: one calibrated number, in the question's language.
         let support = Grounding(supportThreshold: settings.coverage.threshold(for: prompt.language))
         let grounding = try support.ground(answer: text, in: pool, passageNumbers: numbers, embedder: embedder)
-        let (citedText, citations) = CitationAttribution.attribute(grounding: grounding, modelCitations: modelCitations,
-                                                                  passages: prompt.passages)
-        let unknown = prompt.language.unknownAnswer.trimmingCharacters(in: ["。", "."])
+        let saidUnknown = text.contains(prompt.language.unknownAnswer.trimmingCharacters(in: ["。", "."]))
+        // "The passages do not say" cites nothing, however close it happens to be to some passage sentence.
+        let (citedText, citations) = saidUnknown ? (text, modelCitations)
+            : CitationAttribution.attribute(grounding: grounding, modelCitations: modelCitations, passages: prompt.passages)
         return GeneratedAnswer(prompt: prompt, text: text, citedText: citedText, citations: citations, invalidCitations: invalid,
-                               grounding: grounding, saidUnknown: text.contains(unknown), report: report)
+                               grounding: grounding, saidUnknown: saidUnknown, report: report)
     }
 }
