@@ -31,4 +31,43 @@ public enum Q4_KFormat: BlockFormat {
             }
         }
     }
+
+    /// Decodes one block 16 weights at a time: `body(i, w)` receives weights i..<i+16 (i a multiple of 16).
+    @inline(__always)
+    static func decode(_ block: UnsafeRawPointer, _ body: (Int, SIMD16<Float>) -> Void) {
+        let d = Float(halfBits: block.loadUnaligned(as: UInt16.self))
+        let dmin = Float(halfBits: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        let scales = block + 4
+        for g in 0..<4 {
+            let (sc1, m1) = scaleAndMin(2 * g, scales)
+            let (sc2, m2) = scaleAndMin(2 * g + 1, scales)
+            let scaleLow = SIMD16<Float>(repeating: d * Float(sc1)), minLow = SIMD16<Float>(repeating: -dmin * Float(m1))
+            let scaleHigh = SIMD16<Float>(repeating: d * Float(sc2)), minHigh = SIMD16<Float>(repeating: -dmin * Float(m2))
+            for half in 0..<2 {
+                let bytes = block.loadUnaligned(fromByteOffset: 16 + 32 * g + 16 * half, as: SIMD16<UInt8>.self)
+                body(64 * g + 16 * half, minLow.addingProduct(SIMDWidening.floats(bytes & 0x0F, minus: 0), scaleLow))
+                body(64 * g + 32 + 16 * half, minHigh.addingProduct(SIMDWidening.floats(bytes &>> 4, minus: 0), scaleHigh))
+            }
+        }
+    }
+
+    public static func dequantize(blocks: UnsafeRawPointer, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(out)
+        for b in 0..<count {
+            decode(blocks + b * bytesPerBlock) { i, w in
+                raw.storeBytes(of: w, toByteOffset: (b * 256 + i) * 4, as: SIMD16<Float>.self)
+            }
+        }
+    }
+
+    public static func dot(blocks: UnsafeRawPointer, count: Int, _ x: UnsafePointer<Float>) -> Float {
+        let rx = UnsafeRawPointer(x)
+        var acc = SIMD16<Float>()
+        for b in 0..<count {
+            decode(blocks + b * bytesPerBlock) { i, w in
+                acc.addProduct(w, rx.loadUnaligned(fromByteOffset: (b * 256 + i) * 4, as: SIMD16<Float>.self))
+            }
+        }
+        return VectorMath.horizontalSum(acc)
+    }
 }

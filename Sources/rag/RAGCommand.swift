@@ -6,6 +6,8 @@ struct RAGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag",
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
-        subcommands: [IngestCommand.self, SearchCommand.self, StatsCommand.self, ListCommand.self, TokenizeCommand.self]
+        subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, EvalCommand.self, StatsCommand.self,
+                      ListCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self, TokenizeCommand.self,
+                      GenerateCommand.self, PerplexityCommand.self]
     )
 }

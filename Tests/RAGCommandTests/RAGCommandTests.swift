@@ -16,6 +16,9 @@ final class RAGCommandTests: XCTestCase {
         try "监督微调用人工写的问答对继续训练。".write(to: docs.appendingPathComponent("sft.txt"), atomically: true, encoding: .utf8)
         try "<h1>RLHF</h1><p>奖励模型&amp;人类偏好。</p>".write(to: docs.appendingPathComponent("rlhf.html"), atomically: true, encoding: .utf8)
         try Data([0, 1, 2]).write(to: docs.appendingPathComponent("broken.txt"))
+        let models = ProcessInfo.processInfo.environment["RAG_MODELS"] ?? NSHomeDirectory() + "/.cache/rag/models"
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: models + "/e5-small-q4.bin"),
+                          "ingest embeds with the e5 encoder, which is not fetched (scripts/fetch-models encoder)")
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
@@ -66,7 +69,9 @@ final class RAGCommandTests: XCTestCase {
         XCTAssertNotNil(hits.first?["score"] as? Double)
 
         let defaultMode = try json(rag(["search", "奖励", "--index", index, "--json", "--quiet"]))
-        XCTAssertEqual(defaultMode["mode"] as? String, "lexical", "no vectors yet: the default is lexical")
+        XCTAssertEqual(defaultMode["mode"] as? String, "hybrid", "the index has vectors: the default is hybrid")
+        let dense = try json(rag(["search", "人类偏好", "--mode", "dense", "-k", "1", "--index", index, "--json"]))
+        XCTAssertTrue(((dense["hits"] as? [[String: Any]])?.first?["source"] as? String)?.hasSuffix("rlhf.html") == true)
 
         let stats = try json(rag(["stats", "--index", index, "--json"]))
         XCTAssertEqual(stats["documents"] as? Int, 3)
@@ -84,7 +89,8 @@ final class RAGCommandTests: XCTestCase {
         XCTAssertEqual((pruned["pruned"] as? [String])?.count, 1)
         let rebuilt = try json(rag(["ingest", docs.path, "--rebuild", "--chunk-size", "100", "--overlap", "10", "--index", index, "--json", "--quiet"]))
         XCTAssertEqual(rebuilt["added"] as? Int, 2)
-        XCTAssertEqual(try json(rag(["stats", "--index", index, "--json"]))["chunking"] as? String, "characters size=100 overlap=10")
+        XCTAssertEqual(try json(rag(["stats", "--index", index, "--json"]))["chunking"] as? String,
+                       "tokens:multilingual-e5-small-q4_0@1571fc982750 size=100 overlap=10")
         let rerun = try json(rag(["ingest", docs.path, "--index", index, "--json", "--quiet"]))
         XCTAssertEqual(rerun["unchanged"] as? Int, 2, "a plain rerun keeps the index's chunk size")
     }
@@ -99,9 +105,12 @@ final class RAGCommandTests: XCTestCase {
             }
         }
         _ = try rag(["ingest", folder.appendingPathComponent("docs").path, "--index", index, "--quiet"])
+        let models = ProcessInfo.processInfo.environment["RAG_MODELS"]
+        setenv("RAG_MODELS", folder.appendingPathComponent("no-models").path, 1)
         XCTAssertThrowsError(try rag(["search", "预训练", "--mode", "dense", "--index", index])) { error in
-            XCTAssertEqual(RAGCommand.message(for: error), "no vectors in this index: the encoder is not available yet (use --mode lexical)")
+            XCTAssertTrue(RAGCommand.message(for: error).hasSuffix("run scripts/fetch-models encoder"), RAGCommand.message(for: error))
         }
+        if let models { setenv("RAG_MODELS", models, 1) } else { unsetenv("RAG_MODELS") }
         XCTAssertThrowsError(try rag(["ingest", folder.appendingPathComponent("nope").path, "--index", index])) { error in
             XCTAssertTrue(RAGCommand.message(for: error).hasPrefix("cannot read "))
         }

@@ -1,1 +1,0 @@
-// The Inference module: filled in by its issue; this file keeps the target non-empty until then.

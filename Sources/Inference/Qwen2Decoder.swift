@@ -1,0 +1,187 @@
+import Kernels
+import ModelFiles
+
+/// Qwen2 (Qwen2.5 0.5B–72B): a pre-norm decoder-only Transformer. Per block: RMSNorm → grouped-query attention
+/// (Q/K/V with biases, NeoX RoPE) → residual; RMSNorm → SwiGLU feed-forward → residual. Then a final RMSNorm and
+/// the output projection to vocabulary logits. Weights stay where they lie in the mapped GGUF file, in their
+/// quantised types; prefill runs GEMM-shaped (`MatrixMultiply`), decode matrix-vector (`MatrixVector`).
+public final class Qwen2Decoder: LanguageModel {
+    /// The weights of one Transformer block; matrices are (rows = outputs) × (columns = inputs).
+    struct Block {
+        let attentionNorm: UnsafePointer<Float>       // embedding
+        let query, key, value: WeightMatrix           // heads·headDim × embedding, kvDim × embedding (twice)
+        let queryBias, keyBias, valueBias: UnsafePointer<Float>
+        let attentionOutput: WeightMatrix             // embedding × heads·headDim
+        let feedForwardNorm: UnsafePointer<Float>     // embedding
+        let gate, up: WeightMatrix                    // feedForward × embedding
+        let down: WeightMatrix                        // embedding × feedForward
+    }
+
+    public let config: ModelConfig
+    public let contextLength: Int
+    public private(set) var position = 0
+
+    /// Keeps the mapping alive: every weight pointer points into it.
+    private let file: GGUFFile
+    private let tokenEmbedding: WeightMatrix          // vocabulary × embedding
+    private let outputNorm: UnsafePointer<Float>
+    private let output: WeightMatrix                  // vocabulary × embedding (the embedding itself when tied)
+    private let blocks: [Block]
+    private let cache: KVCache
+    private let state: DecoderRunState
+    private let rope: RotaryEmbedding
+    private let attention: GroupedQueryAttention
+    private let parallelism: Parallelism
+
+    /// Prompt tokens processed together; longer prompts are prefilled in chunks of this size.
+    static let prefillBatch = 256
+    /// Tokens whose logits are computed together (32 × 151936 floats = 19 MB).
+    static let logitBatch = 32
+
+    public init(file: GGUFFile, options: InferenceOptions) throws {
+        let config = try ModelConfig(file: file, architecture: "qwen2")
+        let d = config.embeddingLength, q = config.headCount * config.headDimension, kv = config.kvDimension
+        let ff = config.feedForwardLength
+        let binder = WeightBinder(file: file)
+        tokenEmbedding = try binder.matrix("token_embd.weight", rows: config.vocabularySize, columns: d)
+        outputNorm = try binder.vector("output_norm.weight", count: d)
+        output = binder.has("output.weight")
+            ? try binder.matrix("output.weight", rows: config.vocabularySize, columns: d) : tokenEmbedding
+        blocks = try (0..<config.blockCount).map { i in
+            let p = "blk.\(i)."
+            return Block(attentionNorm: try binder.vector(p + "attn_norm.weight", count: d),
+                         query: try binder.matrix(p + "attn_q.weight", rows: q, columns: d),
+                         key: try binder.matrix(p + "attn_k.weight", rows: kv, columns: d),
+                         value: try binder.matrix(p + "attn_v.weight", rows: kv, columns: d),
+                         queryBias: try binder.vector(p + "attn_q.bias", count: q),
+                         keyBias: try binder.vector(p + "attn_k.bias", count: kv),
+                         valueBias: try binder.vector(p + "attn_v.bias", count: kv),
+                         attentionOutput: try binder.matrix(p + "attn_output.weight", rows: d, columns: q),
+                         feedForwardNorm: try binder.vector(p + "ffn_norm.weight", count: d),
+                         gate: try binder.matrix(p + "ffn_gate.weight", rows: ff, columns: d),
+                         up: try binder.matrix(p + "ffn_up.weight", rows: ff, columns: d),
+                         down: try binder.matrix(p + "ffn_down.weight", rows: d, columns: ff))
+        }
+        try binder.finish()
+
+        self.file = file
+        self.config = config
+        contextLength = max(1, min(options.contextLength, config.trainedContextLength))
+        parallelism = options.parallelism
+        cache = KVCache(blocks: config.blockCount, capacity: contextLength, width: kv)
+        state = DecoderRunState(config: config, batch: Self.prefillBatch, logitRows: Self.logitBatch)
+        rope = RotaryEmbedding(headDimension: config.headDimension, base: config.ropeBase)
+        attention = GroupedQueryAttention(heads: config.headCount, kvHeads: config.kvHeadCount,
+                                          headDimension: config.headDimension)
+    }
+
+    public func reset() { position = 0 }
+
+    public func rewind(to newPosition: Int) { position = max(0, min(position, newPosition)) }
+
+    public func forward(_ tokens: [Int], logitsFor wanted: Range<Int>,
+                        _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        guard !tokens.isEmpty else { throw InferenceError.emptyPrompt }
+        guard position + tokens.count <= contextLength else {
+            throw InferenceError.contextFull(limit: contextLength, needed: position + tokens.count)
+        }
+        if let bad = tokens.first(where: { !(0..<config.vocabularySize).contains($0) }) {
+            throw InferenceError.tokenOutOfRange(bad, vocabularySize: config.vocabularySize)
+        }
+        var chunkStart = 0
+        while chunkStart < tokens.count {
+            let chunk = chunkStart..<min(tokens.count, chunkStart + state.batch)
+            runBlocks(Array(tokens[chunk]))
+            let local = wanted.clamped(to: chunk)
+            if !local.isEmpty {
+                try computeLogits(rows: (local.lowerBound - chunkStart)..<(local.upperBound - chunkStart)) { row, logits in
+                    try visit(chunkStart + row, logits)
+                }
+            }
+            chunkStart = chunk.upperBound
+        }
+    }
+
+    /// Runs `tokens` (at most one batch) through every block, appending their keys and values to the cache and
+    /// leaving their final residual streams in `state.hidden`.
+    private func runBlocks(_ tokens: [Int]) {
+        let n = tokens.count, start = position
+        let d = config.embeddingLength, q = config.headCount * config.headDimension, kv = config.kvDimension
+        let half = config.headDimension / 2
+        for (i, token) in tokens.enumerated() {
+            tokenEmbedding.dequantizeRow(token, into: state.hidden + i * d)
+            rope.angles(position: start + i, cosines: state.cosines + i * half, sines: state.sines + i * half)
+        }
+        for (b, block) in blocks.enumerated() {
+            // Attention sub-layer. New keys and values are written straight into the cache rows they belong to.
+            RMSNorm.apply(state.hidden, rows: n, width: d, weight: block.attentionNorm, epsilon: config.rmsNormEpsilon,
+                          into: state.normed)
+            let keys = cache.keys(block: b, position: start), values = cache.values(block: b, position: start)
+            linear(state.normed, n, block.query, block.queryBias, into: state.queries)
+            linear(state.normed, n, block.key, block.keyBias, into: keys)
+            linear(state.normed, n, block.value, block.valueBias, into: values)
+            for i in 0..<n {
+                let cosines = state.cosines + i * half, sines = state.sines + i * half
+                rope.rotate(state.queries + i * q, heads: config.headCount, cosines: cosines, sines: sines)
+                rope.rotate(keys + i * kv, heads: config.kvHeadCount, cosines: cosines, sines: sines)
+            }
+            attention.apply(queries: state.queries, tokens: n, start: start, keys: cache.keys(block: b, position: 0),
+                            values: cache.values(block: b, position: 0), into: state.attention,
+                            parallelism: parallelism)
+            linear(state.attention, n, block.attentionOutput, nil, into: state.projected)
+            addResidual(n * d)
+
+            // Feed-forward sub-layer.
+            RMSNorm.apply(state.hidden, rows: n, width: d, weight: block.feedForwardNorm,
+                          epsilon: config.rmsNormEpsilon, into: state.normed)
+            linear(state.normed, n, block.gate, nil, into: state.gate)
+            linear(state.normed, n, block.up, nil, into: state.up)
+            SwiGLU.apply(gate: state.gate, up: state.up, count: n * config.feedForwardLength)
+            linear(state.gate, n, block.down, nil, into: state.projected)
+            addResidual(n * d)
+        }
+        position += n
+    }
+
+    /// Final norm and output projection for the chunk rows `rows`, `logitBatch` rows at a time.
+    private func computeLogits(rows: Range<Int>, _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        let d = config.embeddingLength, vocabulary = config.vocabularySize
+        var first = rows.lowerBound
+        while first < rows.upperBound {
+            let count = min(state.logitRows, rows.upperBound - first)
+            RMSNorm.apply(state.hidden + first * d, rows: count, width: d, weight: outputNorm,
+                          epsilon: config.rmsNormEpsilon, into: state.normed)
+            linear(state.normed, count, output, nil, into: state.logits)
+            for r in 0..<count {
+                try visit(first + r, UnsafeBufferPointer(start: state.logits + r * vocabulary, count: vocabulary))
+            }
+            first += count
+        }
+    }
+
+    /// y = x·Wᵀ + bias for `n` token rows: matrix-vector for one token (decode), GEMM for several (prefill).
+    private func linear(_ x: UnsafePointer<Float>, _ n: Int, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
+                        into y: UnsafeMutablePointer<Float>) {
+        if n == 1 {
+            MatrixVector.multiply(w, x, bias: bias, into: y, parallelism: parallelism)
+        } else {
+            MatrixMultiply.multiply(x, rows: n, weights: w, bias: bias, into: y, parallelism: parallelism)
+        }
+    }
+
+    /// hidden += projected over `count` floats.
+    private func addResidual(_ count: Int) {
+        let h = UnsafeMutableRawPointer(state.hidden), p = UnsafeRawPointer(state.projected)
+        var i = 0
+        while i + 16 <= count {
+            let sum = h.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                + p.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            h.storeBytes(of: sum, toByteOffset: i * 4, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count {
+            state.hidden[i] += state.projected[i]
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Kernels
+import Store
+
+/// What `rag ask` computes: the passages and their extractive answer, the generated answer, or both.
+public enum AnswerMode: String, CaseIterable, Sendable, Codable {
+    case retrieve, generate, compare
+
+    var extracts: Bool { self != .generate }
+    var generates: Bool { self != .retrieve }
+}
+
+/// The knobs of one question.
+public struct AskSettings: Sendable {
+    /// Passages retrieved (and offered to the generator). Chosen with `rag eval`; see BENCHMARKS.md.
+    public static let defaultK = 5
+
+    public var mode: AnswerMode = .compare
+    public var k = defaultK
+    public var coverage = CoverageThresholds.calibrated
+    public var generation = GenerationSettings()
+    public var extractive = ExtractiveAnswer()
+
+    public init() {}
+}
+
+/// The best sentence similarity (encoder cosine, "query: " question vs "passage: " sentence of the top-k
+/// passages) under which the documents are taken not to cover a question: nothing is quoted or generated.
+/// One threshold per question language, because an English question scores lower against Chinese
+/// documents even when they answer it. Calibrated with `rag eval` on eval/corpus-eval.jsonl (BENCHMARKS.md).
+public struct CoverageThresholds: Equatable, Sendable {
+    /// Midpoints between the highest unanswerable and the lowest answerable question of the eval set
+    /// (k=5, hybrid, 400-token chunks): Chinese 0.879 | 0.885, English 0.790 | 0.797. Thin margins: e5's
+    /// cosines crowd together on a corpus that is all about one subject.
+    public static let calibrated = CoverageThresholds(chinese: 0.882, english: 0.793)
+
+    public var chinese: Float
+    public var english: Float
+
+    public init(chinese: Float, english: Float) { self.chinese = chinese; self.english = english }
+    /// The same threshold for every language (-1: answer everything).
+    public init(uniform: Float) { chinese = uniform; english = uniform }
+
+    public func threshold(for language: QuestionLanguage) -> Float {
+        language == .chinese ? chinese : english
+    }
+}
+
+/// The retrieval-based half: the passages found and the sentences quoted from them.
+public struct RetrievedAnswer: Sendable {
+    public var hits: [SearchHit]
+    /// nil when the mode does not extract or the documents do not cover the question.
+    public var quotes: [QuotedSentence]?
+}
+
+/// The generative half: what the model wrote from which prompt, what it cites and how grounded it is.
+public struct GeneratedAnswer: Sendable {
+    public var prompt: AnswerPrompt
+    /// The text as the model wrote it.
+    public var text: String
+    /// `text` with the citations `CitationAttribution` added.
+    public var citedText: String
+    /// The model's own citations, then the attributed ones.
+    public var citations: [Citation]
+    /// Numbers the model wrote as "[n]" with no passage n in the prompt.
+    public var invalidCitations: [Int]
+    public var grounding: [GroundedSentence]
+    /// True when the model answered with the prompt's "the passages do not say" sentence.
+    public var saidUnknown: Bool
+    public var report: GenerationReport
+}
+
+/// The whole answer to one question.
+public struct Answer: Sendable {
+    public var question: String
+    public var mode: AnswerMode
+    public var language: QuestionLanguage
+    /// The highest encoder cosine between the question and a sentence of the retrieved passages: the
+    /// coverage signal (-1 when the passages have no sentence long enough to judge).
+    public var bestSimilarity: Float
+    /// The highest cosine between the question and a whole passage of the index.
+    public var bestPassageSimilarity: Float
+    /// The threshold `bestSimilarity` was held against, for the question's language.
+    public var coverageThreshold: Float
+    /// False when `bestSimilarity` is under the coverage threshold: then nothing is quoted or generated.
+    public var covered: Bool
+    public var retrieval: RetrievedAnswer
+    public var generation: GeneratedAnswer?
+
+    /// The "documents do not cover this" message, when they do not.
+    public var notCoveredMessage: String? { covered ? nil : language.notCoveredMessage }
+}
+
+/// Stages of an answer as they complete, for a display that streams.
+public enum AnswerEvent {
+    /// Retrieval (and the extractive answer) are done; generation, if any, starts now.
+    case retrieved(RetrievedAnswer, covered: Bool, bestSimilarity: Float)
+    /// One more piece of the generated answer.
+    case piece(GeneratedPiece)
+}
+
+/// Questions `rag ask` refuses before answering, one line each.
+public enum AskError: Error, Equatable, CustomStringConvertible {
+    case emptyIndex(path: String)
+    case emptyQuestion
+
+    public var description: String {
+        switch self {
+        case .emptyIndex(let path): return "the index \(path) has no passages yet: add documents with `rag ingest PATH...` first"
+        case .emptyQuestion: return "the question is empty"
+        }
+    }
+}
+
+/// Answers a question from the index: retrieve (hybrid search) → quote the best sentences → build the
+/// prompt → generate → check the generated sentences against the passages. When no passage is close
+/// enough in meaning, it says the documents do not cover the question and never calls the generator.
+public final class Answerer {
+    public let store: PassageStore
+    let embedder: QueryVectorMemo
+    let retriever: Retriever
+    /// Loads the generator; called only when a question needs one (loading takes a moment).
+    let makeWriter: () throws -> AnswerWriter
+    private var writer: AnswerWriter?
+
+    public init(store: PassageStore, embedder: TextEmbedder, parallelism: Parallelism = .allCores,
+                makeWriter: @escaping () throws -> AnswerWriter) {
+        self.store = store
+        self.embedder = QueryVectorMemo(embedder)
+        self.retriever = Retriever(store: store, embedder: self.embedder, parallelism: parallelism)
+        self.makeWriter = makeWriter
+    }
+
+    public func answer(_ question: String, settings: AskSettings, onEvent: (AnswerEvent) -> Void = { _ in }) throws -> Answer {
+        guard !question.trimmingWhitespace.isEmpty else { throw AskError.emptyQuestion }
+        guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
+        let language = QuestionLanguage(of: question)
+
+        let (hits, bestPassage) = try retrieve(question, k: settings.k)
+        let chunks = hits.map(\.chunk)
+        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        let queryVector = try embedder.embedQuery(question)
+        let best = pool.similarities(to: queryVector).max() ?? -1
+        let threshold = settings.coverage.threshold(for: language)
+        var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
+        var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
+                            bestPassageSimilarity: bestPassage, coverageThreshold: threshold, covered: best >= threshold,
+                            retrieval: retrieval, generation: nil)
+        guard answer.covered else {
+            onEvent(.retrieved(retrieval, covered: false, bestSimilarity: best))
+            return answer
+        }
+        if settings.mode.extracts {
+            retrieval.quotes = settings.extractive.quote(question: question, queryVector: queryVector, from: pool)
+            answer.retrieval = retrieval
+        }
+        onEvent(.retrieved(retrieval, covered: true, bestSimilarity: best))
+        if settings.mode.generates {
+            answer.generation = try generate(question, chunks: chunks, pool: pool, settings: settings, onEvent: onEvent)
+        }
+        return answer
+    }
+
+    /// The top `k` passages by hybrid search, and the best dense cosine of any passage with the question
+    /// (hybrid scores are rank-fusion scores and say nothing about absolute relevance).
+    public func retrieve(_ question: String, k: Int, mode: SearchMode = .hybrid) throws -> (hits: [SearchHit], bestSimilarity: Float) {
+        let best = try retriever.search(question, mode: .dense, k: 1).first.map { Float($0.score) } ?? -1
+        return (try retriever.search(question, mode: mode, k: k), best)
+    }
+
+    func generate(_ question: String, chunks: [StoredChunk], pool: PassageSentences, settings: AskSettings,
+                  onEvent: (AnswerEvent) -> Void) throws -> GeneratedAnswer {
+        let writer = try self.writer ?? makeWriter()
+        self.writer = writer
+        let prompt = try PromptBuilder(writer: writer).prompt(question: question, passages: chunks,
+                                                              maxAnswerTokens: settings.generation.maxTokens)
+        var text = ""
+        let report = try writer.write(system: prompt.system, user: prompt.user, settings: settings.generation) { piece in
+            text += piece.text
+            onEvent(.piece(piece))
+        }
+        let (modelCitations, invalid) = CitationParser.resolve(CitationParser.numbers(in: text), passages: prompt.passages)
+        let numbers = chunks.indices.map { $0 < prompt.passages.count ? $0 + 1 : nil }
+        // A generated sentence counts as supported when a passage sentence is at least as close to it as the
+        // passages must be to a question to cover it: one calibrated number, in the question's language.
+        let support = Grounding(supportThreshold: settings.coverage.threshold(for: prompt.language))
+        let grounding = try support.ground(answer: text, in: pool, passageNumbers: numbers, embedder: embedder)
+        let saidUnknown = text.contains(prompt.language.unknownAnswer.trimmingCharacters(in: ["。", "."]))
+        // "The passages do not say" cites nothing, however close it happens to be to some passage sentence.
+        let (citedText, citations) = saidUnknown ? (text, modelCitations)
+            : CitationAttribution.attribute(grounding: grounding, modelCitations: modelCitations, passages: prompt.passages)
+        return GeneratedAnswer(prompt: prompt, text: text, citedText: citedText, citations: citations, invalidCitations: invalid,
+                               grounding: grounding, saidUnknown: saidUnknown, report: report)
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Inference
+import Kernels
+
+/// `rag bench …` (hidden): timing loops the scripts/bench-* scripts drive, so process start-up and model loading
+/// stay out of the measured numbers. Prints one JSON object.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Timing loops for scripts/bench-embed and scripts/bench-search.",
+        shouldDisplay: false, subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self, BenchMatrixMultiplyCommand.self])
+}
+
+/// Monotonic seconds.
+func monotonicSeconds() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}
+
+/// Median of some timings.
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+/// `rag bench embed --texts FILE`: passages/s over every line of FILE (one batch, best of `--repeat`), then the
+/// median latency of embedding one query.
+struct BenchEmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "embed", abstract: "Embedding throughput and latency.")
+
+    @Option(help: "File with one passage per line.") var texts: String
+    @Option(help: "Passage batches to time (best is reported).") var rounds = 3
+    @Option(help: "The query whose latency is measured.") var query = "怎么让模型更听话"
+    @Option(help: "Query embeddings to time (median is reported).") var queries = 30
+    @OptionGroup var compute: ComputeOptions
+
+    struct Report: Encodable {
+        var engine = "rag"
+        var threads: Int
+        var passages: Int
+        var tokens: Int
+        var passagesPerSecond: Double
+        var tokensPerSecond: Double
+        var queryMilliseconds: Double
+    }
+
+    func run() throws {
+        let passages = try String(contentsOfFile: texts, encoding: .utf8).split(separator: "\n").map(String.init)
+        let embedder = try E5Embedder(threads: compute.parallelism.threads)
+        let encoder = embedder.encoder, parallelism = compute.parallelism
+        let tokens = passages.reduce(0) { $0 + encoder.tokenCount($1, role: .passage) }
+        var best = Double.infinity
+        for _ in 0..<max(1, rounds) {
+            let start = monotonicSeconds()
+            _ = encoder.embed(passages, role: .passage, parallelism: parallelism)
+            best = min(best, monotonicSeconds() - start)
+        }
+        var latencies: [Double] = []
+        for _ in 0..<max(1, queries) {
+            let start = monotonicSeconds()
+            _ = encoder.embed([query], role: .query, parallelism: parallelism)
+            latencies.append(monotonicSeconds() - start)
+        }
+        try printJSON(Report(threads: parallelism.threads, passages: passages.count, tokens: tokens,
+                             passagesPerSecond: Double(passages.count) / best, tokensPerSecond: Double(tokens) / best,
+                             queryMilliseconds: median(latencies) * 1000))
+    }
+}
+
+/// `rag bench search --rows N`: median top-10 latency of exact cosine search over N random unit vectors
+/// (384 dimensions), the kernel `rag search --mode dense` runs.
+struct BenchSearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "search", abstract: "Exact top-k search latency.")
+
+    @Option(help: "Stored vectors.") var rows: Int
+    @Option(help: "Vector length.") var dimension = 384
+    @Option(help: "Queries to time (median is reported).") var queries = 30
+    @Option(name: .customShort("k"), help: "Neighbours per query.") var k = 10
+    @OptionGroup var compute: ComputeOptions
+
+    struct Report: Encodable {
+        var engine = "rag"
+        var threads: Int
+        var rows: Int
+        var k: Int
+        var milliseconds: Double
+    }
+
+    func run() throws {
+        var generator = SplitMix(seed: 7)
+        func unitVector() -> [Float] {
+            let v = (0..<dimension).map { _ in Float(generator.nextUnit() - 0.5) }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return v.map { $0 / norm }
+        }
+        var matrix = [Float]()
+        matrix.reserveCapacity(rows * dimension)
+        for _ in 0..<rows { matrix += unitVector() }
+        var latencies: [Double] = []
+        for _ in 0..<max(1, queries) {
+            let query = unitVector()
+            let start = monotonicSeconds()
+            _ = NearestNeighbours.topK(query: query, matrix: matrix, dimension: dimension, k: k,
+                                       parallelism: compute.parallelism)
+            latencies.append(monotonicSeconds() - start)
+        }
+        try printJSON(Report(threads: compute.parallelism.threads, rows: rows, k: k, milliseconds: median(latencies) * 1000))
+    }
+}
+
+/// A tiny deterministic generator for synthetic benchmark data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// `rag bench gemm`: GFLOP/s of `MatrixMultiply` on random Q4_0 weights shaped like e5's FFN (best of `--rounds`).
+struct BenchMatrixMultiplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gemm", abstract: "Matrix multiply GFLOP/s.")
+
+    @Option(help: "Token rows.") var tokens = 512
+    @Option(help: "Weight rows (outputs).") var outputs = 1536
+    @Option(help: "Weight columns (inputs), a multiple of 32.") var inputs = 384
+    @Option(help: "Multiplies to time (best is reported).") var rounds = 5
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        var generator = SplitMix(seed: 3)
+        var weights: [UInt8] = []
+        for _ in 0..<(outputs * inputs / 32) {
+            withUnsafeBytes(of: Float16(Float(generator.nextUnit()) * 0.02).bitPattern) { weights += $0 }
+            for _ in 0..<16 { weights.append(UInt8(truncatingIfNeeded: generator.next())) }
+        }
+        let x = (0..<(tokens * inputs)).map { _ in Float(generator.nextUnit() - 0.5) }
+        var y = [Float](repeating: 0, count: tokens * outputs)
+        var best = Double.infinity
+        weights.withUnsafeBytes { raw in
+            let w = WeightMatrix(type: .q4_0, rows: outputs, columns: inputs, base: raw.baseAddress!)!
+            for _ in 0..<max(1, rounds) {
+                let start = monotonicSeconds()
+                MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: nil, into: &y, parallelism: compute.parallelism)
+                best = min(best, monotonicSeconds() - start)
+            }
+        }
+        let flops = 2.0 * Double(tokens) * Double(outputs) * Double(inputs)
+        print(String(format: "{\"threads\": %d, \"tokens\": %d, \"outputs\": %d, \"inputs\": %d, \"gflops\": %.1f}",
+                     compute.parallelism.threads, tokens, outputs, inputs, flops / best / 1e9))
+    }
+}

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import Retrieval
+
+/// `rag eval FILE.jsonl`: how well the index answers a question set (format in eval/README.md): retrieval
+/// recall@1/5/10 and MRR@10 per source file, whether unanswerable questions fall under the coverage
+/// threshold, and how often the extractive and generated answers contain an expected string.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure retrieval and answers against a JSON Lines question set (see eval/README.md).")
+
+    @Argument(help: "The question set: one {\"q\", \"source\", \"must_contain\", \"unanswerable\"} object per line.")
+    var file: String
+
+    @Flag(name: .customLong("retrieval-only"), help: "Skip generation (33 answers take minutes on 2 cores).")
+    var retrievalOnly = false
+
+    @Option(name: .customLong("search-mode"), help: "Ranking measured for recall: lexical, dense or hybrid.")
+    var searchMode: SearchMode = .hybrid
+
+    @Option(name: .customShort("k"), help: "Passages given to the extractive answer and the generator.")
+    var k = AskSettings.defaultK
+
+    @Option(name: .customLong("coverage-threshold"), help: "Best sentence similarity under which a question counts as not covered, for every language (default: the calibrated per-language thresholds).")
+    var coverageThreshold: Float?
+
+    @Option(name: .customLong("lexical-weight"), help: "Weight of shared wording beside the encoder cosine when quoting sentences.")
+    var lexicalWeight = ExtractiveAnswer.defaultLexicalWeight
+
+    @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var decoderModel: DecoderModelOptions
+    @OptionGroup var indexOptions: IndexOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        if k < 1 { throw ValidationError("-k must be at least 1") }
+    }
+
+    func run() throws {
+        let questions = try EvalSet.load(path: file)
+        let store = try indexOptions.openExisting()
+        let threads = compute.parallelism.threads
+        guard let embedder = try makeEmbedder(threads: threads) else { throw ModelUnavailable.encoder(command: "eval") }
+        let answerer = Answerer(store: store, embedder: embedder, parallelism: compute.parallelism,
+                                makeWriter: { [decoderModel] in try makeAnswerWriter(model: decoderModel, threads: threads) })
+        var settings = AskSettings()
+        settings.k = k
+        if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }
+        settings.extractive = ExtractiveAnswer(lexicalWeight: lexicalWeight)
+        settings.generation = sampling.settings
+        let evaluation = RetrievalEvaluation(answerer: answerer, settings: settings, searchMode: searchMode, generate: !retrievalOnly)
+
+        var outcomes: [EvalOutcome] = []
+        for (index, question) in questions.enumerated() {
+            output.note("[\(index + 1)/\(questions.count)] \(question.question)")
+            outcomes.append(try evaluation.evaluate(question))
+        }
+        let report = EvalReport(file: file, searchMode: searchMode, k: k, coverage: settings.coverage,
+                                lexicalWeight: lexicalWeight, outcomes: outcomes, generated: !retrievalOnly)
+        if output.json { try printJSON(report) } else { print(report.text) }
+    }
+}
+
+/// `rag eval`'s results, as JSON or as a table.
+struct EvalReport: Encodable {
+    struct Coverage: Encodable {
+        var thresholds: [String: Float]
+        var unanswerable: [Line]
+        var answerableRefused: [Line]
+        var lowestAnswerableSimilarity: Float?
+        var highestUnanswerableSimilarity: Float?
+
+        struct Line: Encodable { var q: String; var bestSimilarity: Float; var refused: Bool
+            enum CodingKeys: String, CodingKey { case q, bestSimilarity = "best_similarity", refused } }
+        enum CodingKeys: String, CodingKey {
+            case thresholds, unanswerable, answerableRefused = "answerable_refused"
+            case lowestAnswerableSimilarity = "lowest_answerable_similarity", highestUnanswerableSimilarity = "highest_unanswerable_similarity"
+        }
+    }
+
+    struct Containment: Encodable { var questions: Int; var containing: Int; var rate: Double }
+
+    struct Question: Encodable {
+        var line: Int, q: String, sources: [String], rank: Int?, bestSimilarity: Float, bestPassageSimilarity: Float
+        var extractiveContains: Bool?, generatedContains: Bool?, generatedAnswer: String?, grounding: [Float]?
+        enum CodingKeys: String, CodingKey {
+            case line, q, sources, rank, bestSimilarity = "best_similarity", bestPassageSimilarity = "best_passage_similarity"
+            case extractiveContains = "extractive_contains"
+            case generatedContains = "generated_contains", generatedAnswer = "generated_answer", grounding = "grounding_similarities"
+        }
+    }
+
+    var file: String
+    var searchMode: SearchMode
+    var k: Int
+    var lexicalWeight: Float
+    var overall: RetrievalScores
+    var bySource: [String: RetrievalScores]
+    var coverage: Coverage
+    var extractive: Containment
+    var generation: Containment?
+    var questions: [Question]
+
+    enum CodingKeys: String, CodingKey {
+        case file, searchMode = "search_mode", k, lexicalWeight = "lexical_weight", overall, bySource = "by_source"
+        case coverage, extractive, generation, questions
+    }
+
+    init(file: String, searchMode: SearchMode, k: Int, coverage thresholds: CoverageThresholds, lexicalWeight: Float,
+         outcomes: [EvalOutcome], generated: Bool) {
+        self.file = file; self.searchMode = searchMode; self.k = k; self.lexicalWeight = lexicalWeight
+        let answerable = outcomes.filter { !$0.question.sources.isEmpty }
+        overall = RetrievalScores(ranks: answerable.map(\.rank))
+        var bySource: [String: [Int?]] = [:]
+        for outcome in answerable { for source in outcome.question.sources { bySource[source, default: []].append(outcome.rank) } }
+        self.bySource = bySource.mapValues(RetrievalScores.init(ranks:))
+        let unanswerable = outcomes.filter(\.question.unanswerable)
+        coverage = Coverage(
+            thresholds: ["zh": thresholds.chinese, "en": thresholds.english],
+            unanswerable: unanswerable.map { .init(q: $0.question.question, bestSimilarity: $0.bestSimilarity, refused: !$0.covered) },
+            answerableRefused: answerable.filter { !$0.covered }.map { .init(q: $0.question.question, bestSimilarity: $0.bestSimilarity, refused: true) },
+            lowestAnswerableSimilarity: answerable.map(\.bestSimilarity).min(),
+            highestUnanswerableSimilarity: unanswerable.map(\.bestSimilarity).max())
+        func containment(_ values: [Bool]) -> Containment {
+            Containment(questions: values.count, containing: values.filter { $0 }.count,
+                        rate: values.isEmpty ? 0 : Double(values.filter { $0 }.count) / Double(values.count))
+        }
+        extractive = containment(outcomes.compactMap(\.extractiveContains))
+        generation = generated ? containment(outcomes.compactMap(\.generatedContains)) : nil
+        questions = outcomes.map {
+            Question(line: $0.question.line, q: $0.question.question, sources: $0.question.sources, rank: $0.rank,
+                     bestSimilarity: $0.bestSimilarity, bestPassageSimilarity: $0.bestPassageSimilarity, extractiveContains: $0.extractiveContains,
+                     generatedContains: $0.generatedContains, generatedAnswer: $0.generatedAnswer,
+                     grounding: $0.groundingSimilarities)
+        }
+    }
+
+    var text: String {
+        func row(_ name: String, _ s: RetrievalScores) -> String {
+            name.padding(toLength: 40, withPad: " ", startingAt: 0)
+                + String(format: "%4d  %5.2f %5.2f %5.2f  %6.3f", s.questions, s.recallAt1, s.recallAt5, s.recallAt10, s.mrrAt10)
+        }
+        var lines = ["Retrieval (\(searchMode.rawValue))".padding(toLength: 40, withPad: " ", startingAt: 0) + "   n    R@1   R@5  R@10  MRR@10"]
+        for source in bySource.keys.sorted() { lines.append(row("  " + source, bySource[source]!)) }
+        lines.append(row("  overall", overall))
+        let f = { (x: Float?) in x.map { String(format: "%.3f", $0) } ?? "-" }
+        lines.append("")
+        lines.append("Coverage (thresholds zh \(f(coverage.thresholds["zh"])), en \(f(coverage.thresholds["en"])); lowest answerable best similarity \(f(coverage.lowestAnswerableSimilarity)), highest unanswerable \(f(coverage.highestUnanswerableSimilarity)))")
+        for line in coverage.unanswerable {
+            lines.append("  unanswerable \(line.refused ? "refused " : "ANSWERED") \(f(line.bestSimilarity))  \(line.q)")
+        }
+        for line in coverage.answerableRefused { lines.append("  answerable   REFUSED  \(f(line.bestSimilarity))  \(line.q)") }
+        lines.append("")
+        lines.append("Extractive answers (k=\(k), lexical weight \(lexicalWeight)) containing a must_contain string: \(extractive.containing)/\(extractive.questions)")
+        if let generation {
+            lines.append("Generated answers containing a must_contain string: \(generation.containing)/\(generation.questions)")
+        } else {
+            lines.append("Generated answers: skipped (--retrieval-only)")
+        }
+        let misses = questions.filter { !$0.sources.isEmpty && ($0.rank ?? 99) > 1 }
+        if !misses.isEmpty {
+            lines.append("")
+            lines.append("Not first (rank, expected source, question):")
+            for miss in misses { lines.append("  \(miss.rank.map(String.init) ?? ">10")  \(miss.sources.joined(separator: ",")): \(miss.q)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

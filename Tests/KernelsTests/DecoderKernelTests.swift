@@ -1,0 +1,123 @@
+import XCTest
+@testable import Kernels
+
+/// The decoder's fast kernels (quantised dequantise/dot, matrix-vector, RMSNorm, RoPE, SwiGLU) against their
+/// plain references, on random data with realistic scales.
+final class DecoderKernelTests: XCTestCase {
+    var rng = SeededGenerator(seed: 7)
+
+    /// Byte offsets of the f16 scale fields in one block of each quantised format.
+    static let scaleOffsets: [TensorType: [Int]] = [.q4_0: [0], .q5_0: [0], .q8_0: [0], .q4_K: [0, 2], .q6_K: [208]]
+
+    /// `blocks` random blocks of `type` whose f16 scales are small and finite.
+    func randomBlocks(_ type: TensorType, count blocks: Int) -> [UInt8] {
+        var bytes = (0..<(blocks * type.bytesPerBlock)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        for b in 0..<blocks {
+            for offset in Self.scaleOffsets[type] ?? [] {
+                let bits = Float16(Float.random(in: -0.05...0.05, using: &rng)).bitPattern
+                bytes[b * type.bytesPerBlock + offset] = UInt8(bits & 0xFF)
+                bytes[b * type.bytesPerBlock + offset + 1] = UInt8(bits >> 8)
+            }
+        }
+        return bytes
+    }
+
+    func randomFloats(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &rng) } }
+
+    func testQuantisedDequantizeAndDotMatchReference() {
+        for type in [TensorType.q5_0, .q8_0, .q4_K, .q6_K] {
+            let blocks = 6, n = blocks * type.weightsPerBlock
+            let bytes = randomBlocks(type, count: blocks)
+            let x = randomFloats(n)
+            var reference = [Float](repeating: 0, count: n), fast = [Float](repeating: .nan, count: n)
+            bytes.withUnsafeBytes { raw in
+                for b in 0..<blocks {
+                    type.format.referenceDequantize(block: raw.baseAddress! + b * type.bytesPerBlock,
+                                                    into: &reference[b * type.weightsPerBlock])
+                }
+                type.format.dequantize(blocks: raw.baseAddress!, count: blocks, into: &fast)
+                for i in 0..<n {
+                    XCTAssertEqual(fast[i], reference[i], accuracy: 1e-6 * max(1, abs(reference[i])), "\(type) weight \(i)")
+                }
+                let expected = zip(reference, x).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+                let magnitude = zip(reference, x).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
+                let got = type.format.dot(blocks: raw.baseAddress!, count: blocks, x)
+                XCTAssertEqual(Double(got), expected, accuracy: 1e-5 * max(magnitude, 1), "\(type) dot")
+            }
+        }
+    }
+
+    func testMatrixVectorMatchesReferenceForEveryFormat() {
+        for type in [TensorType.f32, .q4_0, .q5_0, .q8_0, .q4_K, .q6_K] {
+            let rows = 37, columns = 512
+            let bytes: [UInt8] = type == .f32
+                ? randomFloats(rows * columns).withUnsafeBytes { Array($0) }
+                : randomBlocks(type, count: rows * columns / type.weightsPerBlock)
+            let x = randomFloats(columns), bias = randomFloats(rows)
+            var reference = [Float](repeating: 0, count: rows)
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
+                MatrixVector.reference(w, x, bias: bias, into: &reference)
+                // Tolerance per row: float rounding relative to Σ|w·x| (rows of large weights cancel).
+                var row = [Float](repeating: 0, count: columns)
+                let magnitude: [Float] = (0..<rows).map { r in
+                    w.referenceDequantizeRow(r, into: &row)
+                    return zip(row, x).reduce(abs(bias[r])) { $0 + abs($1.0 * $1.1) }
+                }
+                for threads in [1, 2, 3] {
+                    var fast = [Float](repeating: .nan, count: rows)
+                    MatrixVector.multiply(w, x, bias: bias, into: &fast, parallelism: Parallelism(threads: threads))
+                    for r in 0..<rows {
+                        XCTAssertEqual(fast[r], reference[r], accuracy: 1e-5 * max(1, magnitude[r]),
+                                       "\(type) row \(r), \(threads) threads")
+                    }
+                }
+            }
+        }
+    }
+
+    func testRMSNormMatchesReference() {
+        let width = 904, rows = 3  // not a multiple of 16: exercises the tail
+        let x = randomFloats(rows * width), weight = randomFloats(width)
+        var fast = [Float](repeating: 0, count: rows * width)
+        RMSNorm.apply(x, rows: rows, width: width, weight: weight, epsilon: 1e-6, into: &fast)
+        for r in 0..<rows {
+            var reference = [Float](repeating: 0, count: width)
+            x.withUnsafeBufferPointer {
+                RMSNorm.reference($0.baseAddress! + r * width, width: width, weight: weight, epsilon: 1e-6, into: &reference)
+            }
+            for i in 0..<width { XCTAssertEqual(fast[r * width + i], reference[i], accuracy: 1e-5) }
+        }
+    }
+
+    func testRotaryEmbeddingMatchesReferenceAndKeepsNorm() {
+        let rope = RotaryEmbedding(headDimension: 64, base: 1_000_000)
+        let heads = 3
+        for position in [0, 1, 17, 4000] {
+            var x = randomFloats(heads * 64)
+            var expected = x
+            var cosines = [Float](repeating: 0, count: 32), sines = [Float](repeating: 0, count: 32)
+            rope.angles(position: position, cosines: &cosines, sines: &sines)
+            rope.rotate(&x, heads: heads, cosines: cosines, sines: sines)
+            for h in 0..<heads {
+                expected.withUnsafeMutableBufferPointer { rope.referenceRotate($0.baseAddress! + h * 64, position: position) }
+            }
+            for i in 0..<x.count { XCTAssertEqual(x[i], expected[i], accuracy: 1e-5, "position \(position)") }
+            if position == 0 { XCTAssertEqual(x, expected, "position 0 is the identity") }
+        }
+        // Pair (0, 32) of a unit vector along element 0 at position 1 rotates by exactly 1 radian (frequency 1).
+        var unit = [Float](repeating: 0, count: 64); unit[0] = 1
+        rope.referenceRotate(&unit, position: 1)
+        XCTAssertEqual(unit[0], Float(cos(1.0)), accuracy: 1e-6)
+        XCTAssertEqual(unit[32], Float(sin(1.0)), accuracy: 1e-6)
+    }
+
+    func testSwiGLUMatchesReference() {
+        let count = 4864 + 5
+        let gate = randomFloats(count).map { $0 * 8 }, up = randomFloats(count)
+        var fast = gate, reference = gate
+        SwiGLU.apply(gate: &fast, up: up, count: count)
+        SwiGLU.reference(gate: &reference, up: up, count: count)
+        for i in 0..<count { XCTAssertEqual(fast[i], reference[i], accuracy: 1e-5 * max(1, abs(reference[i]))) }
+    }
+}

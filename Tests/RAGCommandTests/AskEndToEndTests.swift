@@ -1,0 +1,86 @@
+import Foundation
+import ModelFiles
+@testable import rag
+import XCTest
+
+/// `rag ask` on the real corpus with the real models, through the command line. Skipped (with the reason)
+/// when a model file or its wiring is missing. Run in release: `swift test -c release -Xswiftc -enable-testing --filter AskEndToEnd`.
+final class AskEndToEndTests: XCTestCase {
+    /// One index of Corpus/ for all tests here (embedding the corpus is the slow part).
+    static var index: String?
+    static let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rag-ask-e2e-\(UUID().uuidString)")
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    override class func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Runs `rag arguments` in-process from the repository root (so sources read "Corpus/…"), returning stdout.
+    func rag(_ arguments: [String]) throws -> String {
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(Self.repositoryRoot.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        var command = try RAGCommand.parseAsRoot(arguments)
+        let capture = Self.folder.appendingPathComponent("stdout-\(UUID().uuidString)").path
+        fflush(stdout)
+        let fd = open(capture, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let saved = dup(STDOUT_FILENO)
+        dup2(fd, STDOUT_FILENO)
+        var thrown: Error?
+        do { try command.run() } catch { thrown = error }
+        fflush(stdout)
+        dup2(saved, STDOUT_FILENO)
+        close(saved); close(fd)
+        if let thrown { throw thrown }
+        return try String(contentsOfFile: capture, encoding: .utf8)
+    }
+
+    func corpusIndex() throws -> String {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: ModelDirectory.default.url(for: .encoder).path),
+                          "the encoder model is not in \(ModelDirectory.default.url(for: .encoder).path): run scripts/fetch-models")
+        guard try makeEmbedder(threads: 2) != nil else { throw XCTSkip("this build has no encoder wired into makeEmbedder") }
+        if let index = Self.index { return index }
+        try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
+        let index = Self.folder.appendingPathComponent("corpus.sqlite").path
+        _ = try rag(["ingest", "Corpus", "--index", index, "--quiet"])
+        Self.index = index
+        return index
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    func testRetrievalFindsThePretrainingPassage() throws {
+        let index = try corpusIndex()
+        let report = try json(rag(["ask", "什么是预训练", "--mode", "retrieve", "--index", index, "--json"]))
+        XCTAssertEqual(report["covered"] as? Bool, true)
+        let retrieval = try XCTUnwrap(report["retrieval"] as? [String: Any])
+        let top = try XCTUnwrap((retrieval["hits"] as? [[String: Any]])?.first)
+        XCTAssertEqual(top["source"] as? String, "Corpus/09-pretraining.md")
+        let quotes = try XCTUnwrap(retrieval["quotes"] as? [[String: Any]])
+        XCTAssertFalse(quotes.isEmpty)
+        XCTAssertTrue(report["generation"] is NSNull)
+    }
+
+    func testQuestionOutsideTheCorpusIsNotCovered() throws {
+        let index = try corpusIndex()
+        let report = try json(rag(["ask", "量子计算机的工作原理是什么", "--index", index, "--json"]))
+        XCTAssertEqual(report["covered"] as? Bool, false, "best similarity \(report["best_similarity"] ?? "?")")
+        XCTAssertEqual(report["message"] as? String, "文档中没有涉及这个问题的内容，因此不作回答。")
+        XCTAssertTrue(report["generation"] is NSNull)
+    }
+
+    /// The model's own "[n]" or, when it leaves them out, the ones attributed from grounding (marked "by").
+    func testGenerativeAnswerIsChineseAndCites() throws {
+        let index = try corpusIndex()
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: ModelDirectory.default.url(for: .decoder).path),
+                          "the decoder model is not in \(ModelDirectory.default.url(for: .decoder).path): run scripts/fetch-models")
+        let report = try json(rag(["ask", "什么是预训练", "--mode", "generate", "--max-tokens", "64", "--index", index, "--json"]))
+        let generation = try XCTUnwrap(report["generation"] as? [String: Any])
+        let answer = try XCTUnwrap(generation["answer"] as? String)
+        XCTAssertTrue(answer.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "Chinese answer: \(answer)")
+        let citations = try XCTUnwrap(generation["citations"] as? [[String: Any]])
+        XCTAssertFalse(citations.isEmpty, "cites [n]: \(answer)")
+        XCTAssertTrue((generation["cited_answer"] as? String)?.contains("[") ?? false)
+        XCTAssertTrue(citations.contains { $0["source"] as? String == "Corpus/09-pretraining.md" }, "\(citations)")
+    }
+}

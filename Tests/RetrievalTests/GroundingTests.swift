@@ -1,0 +1,42 @@
+import XCTest
+@testable import Retrieval
+
+final class GroundingTests: XCTestCase {
+    func testSupportedAndUnsupportedSentences() throws {
+        let embedder = CharacterBagTestEmbedder()
+        let chunks = [storedChunk("预训练是语言模型的第一个训练阶段。模型根据前面的文字预测下一个词元。", source: "pre.md"),
+                      storedChunk("监督微调让模型学会按照指令作答。", source: "sft.md", ordinal: 2)]
+        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        let answer = "预训练是语言模型的第一个训练阶段[1]。\n[2]\n微调让模型学会按照指令作答。巴黎埃菲尔铁塔高达三百米左右。"
+        let grounded = try Grounding(supportThreshold: 0.6).ground(answer: answer, in: pool, passageNumbers: [1, nil],
+                                                                   embedder: embedder)
+        XCTAssertEqual(grounded.count, 3)
+        XCTAssertEqual(grounded[0].bestSource, "pre.md")
+        XCTAssertEqual(grounded[0].bestPassage, 1)
+        XCTAssertEqual(grounded[0].cited, [1, 2], "a bare [2] line joins the sentence before it")
+        XCTAssertTrue(grounded[0].isSupported)
+        XCTAssertGreaterThan(grounded[0].similarity, 0.9)
+        XCTAssertEqual(grounded[1].bestSource, "sft.md")
+        XCTAssertEqual(grounded[1].bestChunk, 2)
+        XCTAssertNil(grounded[1].bestPassage, "that chunk was not in the prompt")
+        XCTAssertTrue(grounded[1].isSupported)
+        XCTAssertFalse(grounded[2].isSupported, "similarity \(grounded[2].similarity)")
+    }
+
+    func testExtractiveAnswerQuotesTheClosestSentencesVerbatim() throws {
+        let embedder = CharacterBagTestEmbedder()
+        let chunks = [storedChunk("# 标题\n模型的参数规模通常非常庞大。预训练让模型读入大量文本来预测下一个词元。训练很贵。", source: "pre.md", ordinal: 1),
+                      storedChunk("预训练让模型读入大量文本来预测下一个词元。监督微调通常安排在预训练之后进行。", source: "pre.md", ordinal: 2)]
+        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        XCTAssertFalse(pool.sentences.contains { $0.text == "# 标题" }, "headings are too short to quote")
+        XCTAssertEqual(pool.sentences.filter { $0.text.hasPrefix("预训练让") }.count, 1, "overlap repeats are quoted once")
+        let question = "预训练时模型读入文本做什么？"
+        let quotes = ExtractiveAnswer(sentenceCount: 2).quote(question: question, queryVector: try embedder.embedQuery(question),
+                                                            from: pool)
+        guard quotes.count == 2 else { return XCTFail("\(quotes)") }
+        XCTAssertEqual(quotes[0].text, "预训练让模型读入大量文本来预测下一个词元。")
+        XCTAssertEqual(quotes[0].source, "pre.md")
+        XCTAssertEqual(quotes[0].chunk, 1)
+        XCTAssertTrue(chunks.contains { $0.text.contains(quotes[1].text) }, "quoted verbatim")
+    }
+}
