@@ -48,7 +48,11 @@ public enum MatrixMultiply {
                     let token0 = b * blockTokens, tokenCount = min(blockTokens, n - token0)
                     var r = 0
                     while r < rowCount {
-                        kernel8x32(panel + r * k, k: k, packed + b * k * blockTokens, into: tile)
+                        if tokenCount <= 16 {  // short blocks (a query): skip the all-zero upper half
+                            kernel8x16(panel + r * k, k: k, packed + b * k * blockTokens, into: tile)
+                        } else {
+                            kernel8x32(panel + r * k, k: k, packed + b * k * blockTokens, into: tile)
+                        }
                         // tile[row][token] → y[token][column], with bias.
                         for i in 0..<min(8, rowCount - r) {
                             let column = row0 + r + i
@@ -101,6 +105,32 @@ public enum MatrixMultiply {
         }
         store(0, c00, c01); store(1, c10, c11); store(2, c20, c21); store(3, c30, c31)
         store(4, c40, c41); store(5, c50, c51); store(6, c60, c61); store(7, c70, c71)
+    }
+
+    /// kernel8x32 for blocks of at most 16 tokens: only tile[i][0..<16] is written.
+    @inline(__always)
+    static func kernel8x16(_ w: UnsafePointer<Float>, k: Int, _ a: UnsafePointer<Float>,
+                           into tile: UnsafeMutablePointer<Float>) {
+        let ra = UnsafeRawPointer(a)
+        let w0 = w, w1 = w + k, w2 = w + 2 * k, w3 = w + 3 * k, w4 = w + 4 * k, w5 = w + 5 * k, w6 = w + 6 * k, w7 = w + 7 * k
+        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
+        var c4 = SIMD16<Float>(), c5 = SIMD16<Float>(), c6 = SIMD16<Float>(), c7 = SIMD16<Float>()
+        for c in 0..<k {
+            let a0 = ra.loadUnaligned(fromByteOffset: c * 128, as: SIMD16<Float>.self)
+            c0.addProduct(SIMD16(repeating: w0[c]), a0); c1.addProduct(SIMD16(repeating: w1[c]), a0)
+            c2.addProduct(SIMD16(repeating: w2[c]), a0); c3.addProduct(SIMD16(repeating: w3[c]), a0)
+            c4.addProduct(SIMD16(repeating: w4[c]), a0); c5.addProduct(SIMD16(repeating: w5[c]), a0)
+            c6.addProduct(SIMD16(repeating: w6[c]), a0); c7.addProduct(SIMD16(repeating: w7[c]), a0)
+        }
+        let out = UnsafeMutableRawPointer(tile)
+        out.storeBytes(of: c0, toByteOffset: 0, as: SIMD16<Float>.self)
+        out.storeBytes(of: c1, toByteOffset: 128, as: SIMD16<Float>.self)
+        out.storeBytes(of: c2, toByteOffset: 256, as: SIMD16<Float>.self)
+        out.storeBytes(of: c3, toByteOffset: 384, as: SIMD16<Float>.self)
+        out.storeBytes(of: c4, toByteOffset: 512, as: SIMD16<Float>.self)
+        out.storeBytes(of: c5, toByteOffset: 640, as: SIMD16<Float>.self)
+        out.storeBytes(of: c6, toByteOffset: 768, as: SIMD16<Float>.self)
+        out.storeBytes(of: c7, toByteOffset: 896, as: SIMD16<Float>.self)
     }
 
     /// Plain triple loop in double precision over the reference decoder's weights: the oracle.
