@@ -1,13 +1,17 @@
 /// y[n][W.rows] = x[n][W.columns] · Wᵀ (+ bias): every linear layer of a batch of tokens at once (encoder layers,
 /// decoder prefill). Works for any `WeightMatrix` type: weights are dequantised to f32 one panel of 32 rows at a
-/// time (via the format's fast `dequantize`) and reused by a tile of up to 64 tokens, so dequantisation costs a few
-/// percent and the arithmetic runs in a register-blocked SIMD16 micro-kernel (4 tokens × 4 weight rows, 16 vector
-/// accumulators along the reduction dimension). Tiles of (token block × weight panel) are spread over threads.
+/// time (via the format's fast `dequantize`) and reused by up to 64 tokens, so dequantisation costs a few percent.
+/// The arithmetic is an outer-product micro-kernel (8 weight rows × 32 tokens, 16 SIMD16 accumulators): per step
+/// along the reduction it broadcasts one weight of each of the 8 rows and loads 32 activations, which x packed
+/// token-block-major ([block][k][32], zero padded) makes contiguous. Tiles (weight panel × token group) are spread
+/// over threads.
 public enum MatrixMultiply {
-    /// Weight rows dequantised together and kept hot in L1/L2 while a token block streams past them.
+    /// Weight rows dequantised together and kept hot in cache while a token group streams past them.
     static let panelRows = 32
-    /// Tokens that reuse one dequantised panel.
-    static let tokenBlock = 64
+    /// Tokens per packed activation block: the micro-kernel's width.
+    static let blockTokens = 32
+    /// Token blocks that reuse one dequantised panel.
+    static let blocksPerGroup = 2
 
     /// y = x·Wᵀ + bias. `x`: n × W.columns floats (row-major), `bias`: W.rows floats or nil,
     /// `y`: n × W.rows floats (row-major, overwritten). `x` and `y` must not overlap.
@@ -16,107 +20,117 @@ public enum MatrixMultiply {
                                 parallelism: Parallelism) {
         let k = w.columns, m = w.rows
         guard n > 0, m > 0 else { return }
-        let tokenBlocks = (n + tokenBlock - 1) / tokenBlock
+        // Pack x: block b holds tokens 32b ..< 32b + 32 as [k][32] (missing tokens are zeros).
+        let blocks = (n + blockTokens - 1) / blockTokens
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: blocks * k * blockTokens)
+        defer { packed.deallocate() }
+        parallelism.forEachChunk(of: blocks) { range in
+            for b in range { pack(x, tokens: n, k: k, block: b, into: packed + b * k * blockTokens) }
+        }
+        let groups = (blocks + blocksPerGroup - 1) / blocksPerGroup
         let panels = (m + panelRows - 1) / panelRows
-        parallelism.forEachChunk(of: tokenBlocks * panels) { tiles in
+        parallelism.forEachChunk(of: groups * panels) { tiles in
             let panel = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * k)
-            defer { panel.deallocate() }
+            let tile = UnsafeMutablePointer<Float>.allocate(capacity: 8 * blockTokens)
+            defer { panel.deallocate(); tile.deallocate() }
             var loadedPanel = -1
             // Tiles are ordered panel-major so consecutive tiles of one thread share a dequantised panel.
-            for tile in tiles {
-                let p = tile / tokenBlocks, t = tile % tokenBlocks
+            for t in tiles {
+                let p = t / groups, g = t % groups
                 let row0 = p * panelRows, rowCount = min(panelRows, m - row0)
                 if loadedPanel != p {
                     for r in 0..<rowCount { w.dequantizeRow(row0 + r, into: panel + r * k) }
+                    // Rows past the matrix's end are zeros so the kernel can always take 8 rows.
+                    if rowCount < panelRows { (panel + rowCount * k).initialize(repeating: 0, count: (panelRows - rowCount) * k) }
                     loadedPanel = p
                 }
-                let token0 = t * tokenBlock, tokenCount = min(tokenBlock, n - token0)
-                multiplyTile(x + token0 * k, tokens: tokenCount, panel: panel, panelRows: rowCount, k: k,
-                             bias: bias.map { $0 + row0 }, into: y + token0 * m + row0, ldy: m)
+                for b in (g * blocksPerGroup)..<min(blocks, (g + 1) * blocksPerGroup) {
+                    let token0 = b * blockTokens, tokenCount = min(blockTokens, n - token0)
+                    var r = 0
+                    while r < rowCount {
+                        if tokenCount <= 16 {  // short blocks (a query): skip the all-zero upper half
+                            kernel8x16(panel + r * k, k: k, packed + b * k * blockTokens, into: tile)
+                        } else {
+                            kernel8x32(panel + r * k, k: k, packed + b * k * blockTokens, into: tile)
+                        }
+                        // tile[row][token] → y[token][column], with bias.
+                        for i in 0..<min(8, rowCount - r) {
+                            let column = row0 + r + i
+                            let add = bias?[column] ?? 0
+                            for j in 0..<tokenCount { y[(token0 + j) * m + column] = tile[i * blockTokens + j] + add }
+                        }
+                        r += 8
+                    }
+                }
             }
         }
     }
 
-    /// One tile: `tokens` rows of x (stride k) times `panelRows` f32 weight rows (stride k), written to y (stride ldy).
-    @inline(__always)
-    static func multiplyTile(_ x: UnsafePointer<Float>, tokens: Int, panel: UnsafePointer<Float>, panelRows: Int, k: Int,
-                             bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, ldy: Int) {
-        let k16 = k & ~15
-        var i = 0
-        while i + 4 <= tokens {
-            var j = 0
-            while j + 4 <= panelRows {
-                var sums = dot4x4(x + i * k, panel + j * k, k: k16, stride: k)
-                if k16 < k {
-                    for a in 0..<4 { for b in 0..<4 {
-                        var s: Float = 0
-                        for c in k16..<k { s += x[(i + a) * k + c] * panel[(j + b) * k + c] }
-                        sums[a * 4 + b] += s
-                    } }
-                }
-                for a in 0..<4 {
-                    for b in 0..<4 { y[(i + a) * ldy + j + b] = sums[a * 4 + b] + (bias?[j + b] ?? 0) }
-                }
-                j += 4
-            }
-            for jj in j..<panelRows {
-                for a in 0..<4 {
-                    y[(i + a) * ldy + jj] = VectorMath.dot(x + (i + a) * k, panel + jj * k, count: k) + (bias?[jj] ?? 0)
-                }
-            }
-            i += 4
-        }
-        for ii in i..<tokens {
-            for jj in 0..<panelRows {
-                y[ii * ldy + jj] = VectorMath.dot(x + ii * k, panel + jj * k, count: k) + (bias?[jj] ?? 0)
-            }
+    /// Copies tokens 32·block ..< 32·block + 32 of x (n × k) into `out` as [k][32], zero-padding missing tokens.
+    static func pack(_ x: UnsafePointer<Float>, tokens n: Int, k: Int, block: Int, into out: UnsafeMutablePointer<Float>) {
+        let token0 = block * blockTokens, count = min(blockTokens, n - token0)
+        if count < blockTokens { out.initialize(repeating: 0, count: k * blockTokens) }
+        for j in 0..<count {
+            let row = x + (token0 + j) * k
+            for c in 0..<k { out[c * blockTokens + j] = row[c] }
         }
     }
 
-    /// The 16 dot products of 4 rows of `a` with 4 rows of `b` over `k` (a multiple of 16) floats; rows are `stride`
-    /// floats apart. Result lane 4·i + j is a[i]·b[j]. 16 SIMD16 accumulators + 8 operand vectors fit in 32 zmm.
+    /// tile[i][j] = Σ_c w[i][c] · a[c][j] for 8 weight rows (`k` apart) and 32 packed tokens.
     @inline(__always)
-    static func dot4x4(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, k: Int, stride: Int) -> SIMD16<Float> {
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        let s = stride * 4
-        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>(), c03 = SIMD16<Float>()
-        var c10 = SIMD16<Float>(), c11 = SIMD16<Float>(), c12 = SIMD16<Float>(), c13 = SIMD16<Float>()
-        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c22 = SIMD16<Float>(), c23 = SIMD16<Float>()
-        var c30 = SIMD16<Float>(), c31 = SIMD16<Float>(), c32 = SIMD16<Float>(), c33 = SIMD16<Float>()
-        var offset = 0
-        let end = k * 4
-        while offset < end {
-            let b0 = rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            let b1 = rb.loadUnaligned(fromByteOffset: offset + s, as: SIMD16<Float>.self)
-            let b2 = rb.loadUnaligned(fromByteOffset: offset + 2 * s, as: SIMD16<Float>.self)
-            let b3 = rb.loadUnaligned(fromByteOffset: offset + 3 * s, as: SIMD16<Float>.self)
-            let a0 = ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            c00.addProduct(a0, b0); c01.addProduct(a0, b1); c02.addProduct(a0, b2); c03.addProduct(a0, b3)
-            let a1 = ra.loadUnaligned(fromByteOffset: offset + s, as: SIMD16<Float>.self)
-            c10.addProduct(a1, b0); c11.addProduct(a1, b1); c12.addProduct(a1, b2); c13.addProduct(a1, b3)
-            let a2 = ra.loadUnaligned(fromByteOffset: offset + 2 * s, as: SIMD16<Float>.self)
-            c20.addProduct(a2, b0); c21.addProduct(a2, b1); c22.addProduct(a2, b2); c23.addProduct(a2, b3)
-            let a3 = ra.loadUnaligned(fromByteOffset: offset + 3 * s, as: SIMD16<Float>.self)
-            c30.addProduct(a3, b0); c31.addProduct(a3, b1); c32.addProduct(a3, b2); c33.addProduct(a3, b3)
-            offset += 64
+    static func kernel8x32(_ w: UnsafePointer<Float>, k: Int, _ a: UnsafePointer<Float>,
+                           into tile: UnsafeMutablePointer<Float>) {
+        let ra = UnsafeRawPointer(a)
+        let w0 = w, w1 = w + k, w2 = w + 2 * k, w3 = w + 3 * k, w4 = w + 4 * k, w5 = w + 5 * k, w6 = w + 6 * k, w7 = w + 7 * k
+        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
+        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
+        var c40 = SIMD16<Float>(), c41 = SIMD16<Float>(), c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
+        var c60 = SIMD16<Float>(), c61 = SIMD16<Float>(), c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
+        for c in 0..<k {
+            let a0 = ra.loadUnaligned(fromByteOffset: c * 128, as: SIMD16<Float>.self)
+            let a1 = ra.loadUnaligned(fromByteOffset: c * 128 + 64, as: SIMD16<Float>.self)
+            let b0 = SIMD16<Float>(repeating: w0[c]); c00.addProduct(b0, a0); c01.addProduct(b0, a1)
+            let b1 = SIMD16<Float>(repeating: w1[c]); c10.addProduct(b1, a0); c11.addProduct(b1, a1)
+            let b2 = SIMD16<Float>(repeating: w2[c]); c20.addProduct(b2, a0); c21.addProduct(b2, a1)
+            let b3 = SIMD16<Float>(repeating: w3[c]); c30.addProduct(b3, a0); c31.addProduct(b3, a1)
+            let b4 = SIMD16<Float>(repeating: w4[c]); c40.addProduct(b4, a0); c41.addProduct(b4, a1)
+            let b5 = SIMD16<Float>(repeating: w5[c]); c50.addProduct(b5, a0); c51.addProduct(b5, a1)
+            let b6 = SIMD16<Float>(repeating: w6[c]); c60.addProduct(b6, a0); c61.addProduct(b6, a1)
+            let b7 = SIMD16<Float>(repeating: w7[c]); c70.addProduct(b7, a0); c71.addProduct(b7, a1)
         }
-        return SIMD16(lowHalf: SIMD8(lowHalf: reduce4(c00, c01, c02, c03), highHalf: reduce4(c10, c11, c12, c13)),
-                      highHalf: SIMD8(lowHalf: reduce4(c20, c21, c22, c23), highHalf: reduce4(c30, c31, c32, c33)))
+        let out = UnsafeMutableRawPointer(tile)
+        @inline(__always) func store(_ row: Int, _ low: SIMD16<Float>, _ high: SIMD16<Float>) {
+            out.storeBytes(of: low, toByteOffset: row * 128, as: SIMD16<Float>.self)
+            out.storeBytes(of: high, toByteOffset: row * 128 + 64, as: SIMD16<Float>.self)
+        }
+        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21); store(3, c30, c31)
+        store(4, c40, c41); store(5, c50, c51); store(6, c60, c61); store(7, c70, c71)
     }
 
-    /// The four horizontal sums of four vectors by halving (vector adds, then 12 scalar adds).
+    /// kernel8x32 for blocks of at most 16 tokens: only tile[i][0..<16] is written.
     @inline(__always)
-    static func reduce4(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>, _ d: SIMD16<Float>) -> SIMD4<Float> {
-        let ab = SIMD16(lowHalf: a.lowHalf + a.highHalf, highHalf: b.lowHalf + b.highHalf)
-        let cd = SIMD16(lowHalf: c.lowHalf + c.highHalf, highHalf: d.lowHalf + d.highHalf)
-        // Lanes 0–3 of `quarters` sum to a, 4–7 to b, 8–11 to c, 12–15 to d.
-        let quarters = SIMD16(lowHalf: SIMD8(lowHalf: ab.lowHalf.lowHalf + ab.lowHalf.highHalf,
-                                             highHalf: ab.highHalf.lowHalf + ab.highHalf.highHalf),
-                              highHalf: SIMD8(lowHalf: cd.lowHalf.lowHalf + cd.lowHalf.highHalf,
-                                              highHalf: cd.highHalf.lowHalf + cd.highHalf.highHalf))
-        var out = SIMD4<Float>()
-        for g in 0..<4 { out[g] = (quarters[4 * g] + quarters[4 * g + 1]) + (quarters[4 * g + 2] + quarters[4 * g + 3]) }
-        return out
+    static func kernel8x16(_ w: UnsafePointer<Float>, k: Int, _ a: UnsafePointer<Float>,
+                           into tile: UnsafeMutablePointer<Float>) {
+        let ra = UnsafeRawPointer(a)
+        let w0 = w, w1 = w + k, w2 = w + 2 * k, w3 = w + 3 * k, w4 = w + 4 * k, w5 = w + 5 * k, w6 = w + 6 * k, w7 = w + 7 * k
+        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
+        var c4 = SIMD16<Float>(), c5 = SIMD16<Float>(), c6 = SIMD16<Float>(), c7 = SIMD16<Float>()
+        for c in 0..<k {
+            let a0 = ra.loadUnaligned(fromByteOffset: c * 128, as: SIMD16<Float>.self)
+            c0.addProduct(SIMD16(repeating: w0[c]), a0); c1.addProduct(SIMD16(repeating: w1[c]), a0)
+            c2.addProduct(SIMD16(repeating: w2[c]), a0); c3.addProduct(SIMD16(repeating: w3[c]), a0)
+            c4.addProduct(SIMD16(repeating: w4[c]), a0); c5.addProduct(SIMD16(repeating: w5[c]), a0)
+            c6.addProduct(SIMD16(repeating: w6[c]), a0); c7.addProduct(SIMD16(repeating: w7[c]), a0)
+        }
+        let out = UnsafeMutableRawPointer(tile)
+        out.storeBytes(of: c0, toByteOffset: 0, as: SIMD16<Float>.self)
+        out.storeBytes(of: c1, toByteOffset: 128, as: SIMD16<Float>.self)
+        out.storeBytes(of: c2, toByteOffset: 256, as: SIMD16<Float>.self)
+        out.storeBytes(of: c3, toByteOffset: 384, as: SIMD16<Float>.self)
+        out.storeBytes(of: c4, toByteOffset: 512, as: SIMD16<Float>.self)
+        out.storeBytes(of: c5, toByteOffset: 640, as: SIMD16<Float>.self)
+        out.storeBytes(of: c6, toByteOffset: 768, as: SIMD16<Float>.self)
+        out.storeBytes(of: c7, toByteOffset: 896, as: SIMD16<Float>.self)
     }
 
     /// Plain triple loop in double precision over the reference decoder's weights: the oracle.

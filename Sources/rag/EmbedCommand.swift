@@ -16,7 +16,7 @@ struct EmbedCommand: ParsableCommand {
     @Flag(help: "Embed as a search query (`query: ` prefix) or as a passage (`passage: ` prefix).")
     var role: EmbeddingRole = .query
 
-    @Flag(name: .long, help: "Print JSON: [{\"text\", \"tokens\", \"vector\"}].")
+    @Flag(name: .long, help: "Print JSON: [{\"text\", \"role\", \"tokens\", \"vector\"}].")
     var json = false
 
     @OptionGroup var compute: ComputeOptions

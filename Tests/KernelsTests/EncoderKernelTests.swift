@@ -46,7 +46,8 @@ final class EncoderKernelTests: XCTestCase {
         checkMultiply(type: .q4_0, n: 13, rows: 72, columns: 96, bias: true, threads: 2)   // edges in both tiles
         checkMultiply(type: .q4_0, n: 130, rows: 32, columns: 64, bias: false, threads: 3) // several token blocks
         checkMultiply(type: .f32, n: 5, rows: 7, columns: 50, bias: true, threads: 1)      // k not a multiple of 16
-        checkMultiply(type: .q4_0, n: 1, rows: 40, columns: 384, bias: true, threads: 2)
+        checkMultiply(type: .q4_0, n: 1, rows: 40, columns: 384, bias: true, threads: 2)   // the 16-token kernel
+        checkMultiply(type: .q4_0, n: 48, rows: 16, columns: 64, bias: true, threads: 1)   // a 32 block then a 16 block
     }
 
     func testExpAndErfMatchLibm() {
