@@ -121,3 +121,33 @@ final class DecoderKernelTests: XCTestCase {
         for i in 0..<count { XCTAssertEqual(fast[i], reference[i], accuracy: 1e-5 * max(1, abs(reference[i]))) }
     }
 }
+
+/// The 8-bit activation rounding that mirrors llama.cpp's Q8_0 / Q8_K activation blocks.
+final class ActivationRoundingTests: XCTestCase {
+    func testRoundingErrorIsBoundedAndExactValuesSurvive() {
+        var rng = SeededGenerator(seed: 5)
+        let x = (0..<512).map { _ in Float.random(in: -3...3, using: &rng) }
+        for type in [TensorType.q5_0, .q4_K] {
+            var out = [Float](repeating: .nan, count: 512)
+            ActivationRounding.apply(x, count: 512, for: type, into: &out)
+            let block = ActivationRounding.blockSize(for: type)!
+            for start in stride(from: 0, to: 512, by: block) {
+                let amax = x[start..<(start + block)].map(abs).max()!
+                for i in start..<(start + block) {
+                    // Half a step of amax/127, plus the f16 rounding of the Q8_0 scale.
+                    XCTAssertEqual(out[i], x[i], accuracy: amax / 127 * 0.5 + amax * 1e-3, "\(type) \(i)")
+                }
+            }
+        }
+        // Integers within ±127 with 127 present are exactly representable: they come back unchanged.
+        let integers = (0..<256).map { Float(($0 * 37) % 255 - 127) }
+        var out = [Float](repeating: 0, count: 256)
+        ActivationRounding.apply(integers, count: 256, for: .q6_K, into: &out)
+        XCTAssertEqual(out, integers)
+        // f32 weights keep f32 activations; an all-zero block stays zero.
+        ActivationRounding.apply(x, count: 256, for: .f32, into: &out)
+        XCTAssertEqual(out, Array(x.prefix(256)))
+        ActivationRounding.apply([Float](repeating: 0, count: 256), count: 256, for: .q4_K, into: &out)
+        XCTAssertEqual(out, [Float](repeating: 0, count: 256))
+    }
+}
