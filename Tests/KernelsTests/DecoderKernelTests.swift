@@ -151,3 +151,28 @@ final class ActivationRoundingTests: XCTestCase {
         XCTAssertEqual(out, [Float](repeating: 0, count: 256))
     }
 }
+
+/// The integer Q5_0 path against the f32 reference on the same rounded activation.
+extension DecoderKernelTests {
+    func testIntegerQ5_0MatrixVectorMatchesReferenceOnRoundedActivation() {
+        let kernels = self
+        let rows = 29, columns = 896
+        let bytes = kernels.randomBlocks(.q5_0, count: rows * columns / 32)
+        let x = kernels.randomFloats(columns).map { $0 * 3 }
+        let activation = x.withUnsafeBufferPointer { Q8Activation($0.baseAddress!, count: columns) }
+        var rounded = [Float](repeating: 0, count: columns)
+        ActivationRounding.apply(x, count: columns, for: .q5_0, into: &rounded)
+        XCTAssertEqual(activation.dequantized(), rounded, "same integers and scales as ActivationRounding")
+        let bias = kernels.randomFloats(rows)
+        bytes.withUnsafeBytes { raw in
+            let w = WeightMatrix(type: .q5_0, rows: rows, columns: columns, base: raw.baseAddress!)!
+            var reference = [Float](repeating: 0, count: rows)
+            MatrixVector.reference(w, rounded, bias: bias, into: &reference)
+            for threads in [1, 2] {
+                var fast = [Float](repeating: .nan, count: rows)
+                MatrixVector.multiply(w, activation, bias: bias, into: &fast, parallelism: Parallelism(threads: threads))
+                for r in 0..<rows { XCTAssertEqual(fast[r], reference[r], accuracy: 1e-3 * max(1, abs(reference[r])), "row \(r)") }
+            }
+        }
+    }
+}
