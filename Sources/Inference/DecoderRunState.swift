@@ -15,6 +15,8 @@ final class DecoderRunState {
     /// Feed-forward gate and up projections, batch × feedForward each.
     let gate: UnsafeMutablePointer<Float>
     let up: UnsafeMutablePointer<Float>
+    /// A linear layer's input after `ActivationRounding`, batch × max(embedding, feedForward).
+    let rounded: UnsafeMutablePointer<Float>
     /// RoPE cos/sin per token, batch × headDim/2 each.
     let cosines: UnsafeMutablePointer<Float>
     let sines: UnsafeMutablePointer<Float>
@@ -41,6 +43,7 @@ final class DecoderRunState {
         projected = buffer(batch * d)
         gate = buffer(batch * config.feedForwardLength)
         up = buffer(batch * config.feedForwardLength)
+        rounded = buffer(batch * max(d, q, config.feedForwardLength))
         cosines = buffer(batch * config.headDimension / 2)
         sines = buffer(batch * config.headDimension / 2)
         logits = buffer(logitRows * config.vocabularySize)

@@ -38,9 +38,14 @@ public struct InferenceOptions: Sendable {
     /// Qwen2.5-0.5B; the trained 32768 would take 800 MB.
     public var contextLength: Int
 
-    public init(parallelism: Parallelism = .allCores, contextLength: Int = 4096) {
+    /// Round activations to 8 bits before quantised products, as llama.cpp does (`ActivationRounding`).
+    public var roundsActivationsLikeLlamaCpp: Bool
+
+    public init(parallelism: Parallelism = .allCores, contextLength: Int = 4096,
+                roundsActivationsLikeLlamaCpp: Bool = true) {
         self.parallelism = parallelism
         self.contextLength = contextLength
+        self.roundsActivationsLikeLlamaCpp = roundsActivationsLikeLlamaCpp
     }
 }
 

@@ -32,6 +32,9 @@ public final class Qwen2Decoder: LanguageModel {
     private let rope: RotaryEmbedding
     private let attention: GroupedQueryAttention
     private let parallelism: Parallelism
+    /// Whether activations go through llama.cpp's 8-bit rounding before each quantised product (see
+    /// `ActivationRounding`).
+    private let roundsActivations: Bool
 
     /// Prompt tokens processed together; longer prompts are prefilled in chunks of this size.
     static let prefillBatch = 256
@@ -68,6 +71,7 @@ public final class Qwen2Decoder: LanguageModel {
         self.config = config
         contextLength = max(1, min(options.contextLength, config.trainedContextLength))
         parallelism = options.parallelism
+        roundsActivations = options.roundsActivationsLikeLlamaCpp
         cache = KVCache(blocks: config.blockCount, capacity: contextLength, width: kv)
         state = DecoderRunState(config: config, batch: Self.prefillBatch, logitRows: Self.logitBatch)
         rope = RotaryEmbedding(headDimension: config.headDimension, base: config.ropeBase)
@@ -162,6 +166,16 @@ public final class Qwen2Decoder: LanguageModel {
     /// y = x·Wᵀ + bias for `n` token rows: matrix-vector for one token (decode), GEMM for several (prefill).
     private func linear(_ x: UnsafePointer<Float>, _ n: Int, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
                         into y: UnsafeMutablePointer<Float>) {
+        if n == 1, roundsActivations, w.type == .q5_0 {
+            // Decode: the integer kernel on the same 8-bit activation the rounding below would produce.
+            MatrixVector.multiply(w, Q8Activation(x, count: w.columns), bias: bias, into: y, parallelism: parallelism)
+            return
+        }
+        var x = x
+        if roundsActivations, ActivationRounding.blockSize(for: w.type) != nil {
+            ActivationRounding.apply(x, count: n * w.columns, for: w.type, into: state.rounded)
+            x = UnsafePointer(state.rounded)
+        }
         if n == 1 {
             MatrixVector.multiply(w, x, bias: bias, into: y, parallelism: parallelism)
         } else {

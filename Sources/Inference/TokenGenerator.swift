@@ -28,8 +28,10 @@ public final class TokenGenerator {
         public let candidates: [(id: Int, probability: Float)]
     }
 
+    /// Why generation ended.
     public enum StopReason: String, Sendable { case endOfGeneration, stopString, maxTokens }
 
+    /// Everything one generation produced, with its timings.
     public struct Result {
         public let promptTokens: [Int]
         public let tokens: [Int]

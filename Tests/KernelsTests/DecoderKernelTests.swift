@@ -121,3 +121,58 @@ final class DecoderKernelTests: XCTestCase {
         for i in 0..<count { XCTAssertEqual(fast[i], reference[i], accuracy: 1e-5 * max(1, abs(reference[i]))) }
     }
 }
+
+/// The 8-bit activation rounding that mirrors llama.cpp's Q8_0 / Q8_K activation blocks.
+final class ActivationRoundingTests: XCTestCase {
+    func testRoundingErrorIsBoundedAndExactValuesSurvive() {
+        var rng = SeededGenerator(seed: 5)
+        let x = (0..<512).map { _ in Float.random(in: -3...3, using: &rng) }
+        for type in [TensorType.q5_0, .q4_K] {
+            var out = [Float](repeating: .nan, count: 512)
+            ActivationRounding.apply(x, count: 512, for: type, into: &out)
+            let block = ActivationRounding.blockSize(for: type)!
+            for start in stride(from: 0, to: 512, by: block) {
+                let amax = x[start..<(start + block)].map(abs).max()!
+                for i in start..<(start + block) {
+                    // Half a step of amax/127, plus the f16 rounding of the Q8_0 scale.
+                    XCTAssertEqual(out[i], x[i], accuracy: amax / 127 * 0.5 + amax * 1e-3, "\(type) \(i)")
+                }
+            }
+        }
+        // Integers within ±127 with 127 present are exactly representable: they come back unchanged.
+        let integers = (0..<256).map { Float(($0 * 37) % 255 - 127) }
+        var out = [Float](repeating: 0, count: 256)
+        ActivationRounding.apply(integers, count: 256, for: .q6_K, into: &out)
+        XCTAssertEqual(out, integers)
+        // f32 weights keep f32 activations; an all-zero block stays zero.
+        ActivationRounding.apply(x, count: 256, for: .f32, into: &out)
+        XCTAssertEqual(out, Array(x.prefix(256)))
+        ActivationRounding.apply([Float](repeating: 0, count: 256), count: 256, for: .q4_K, into: &out)
+        XCTAssertEqual(out, [Float](repeating: 0, count: 256))
+    }
+}
+
+/// The integer Q5_0 path against the f32 reference on the same rounded activation.
+extension DecoderKernelTests {
+    func testIntegerQ5_0MatrixVectorMatchesReferenceOnRoundedActivation() {
+        let kernels = self
+        let rows = 29, columns = 896
+        let bytes = kernels.randomBlocks(.q5_0, count: rows * columns / 32)
+        let x = kernels.randomFloats(columns).map { $0 * 3 }
+        let activation = x.withUnsafeBufferPointer { Q8Activation($0.baseAddress!, count: columns) }
+        var rounded = [Float](repeating: 0, count: columns)
+        ActivationRounding.apply(x, count: columns, for: .q5_0, into: &rounded)
+        XCTAssertEqual(activation.dequantized(), rounded, "same integers and scales as ActivationRounding")
+        let bias = kernels.randomFloats(rows)
+        bytes.withUnsafeBytes { raw in
+            let w = WeightMatrix(type: .q5_0, rows: rows, columns: columns, base: raw.baseAddress!)!
+            var reference = [Float](repeating: 0, count: rows)
+            MatrixVector.reference(w, rounded, bias: bias, into: &reference)
+            for threads in [1, 2] {
+                var fast = [Float](repeating: .nan, count: rows)
+                MatrixVector.multiply(w, activation, bias: bias, into: &fast, parallelism: Parallelism(threads: threads))
+                for r in 0..<rows { XCTAssertEqual(fast[r], reference[r], accuracy: 1e-3 * max(1, abs(reference[r])), "row \(r)") }
+            }
+        }
+    }
+}

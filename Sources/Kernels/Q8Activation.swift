@@ -1,0 +1,101 @@
+/// An activation vector quantised once per matrix-vector product to ggml Q8_0 blocks (32 values, scale
+/// d = amax/127 rounded to f16, q = round-to-nearest-even(x·127/amax)), the same integers llama.cpp multiplies.
+/// Values are kept widened to Int16 so the weight kernels load them directly.
+public struct Q8Activation {
+    public let count: Int
+    /// count values in −127…127.
+    let values: [Int16]
+    /// One scale per block of 32.
+    let scales: [Float]
+
+    /// Quantises `count` floats (a multiple of 32).
+    public init(_ x: UnsafePointer<Float>, count: Int) {
+        precondition(count % 32 == 0, "Q8 activations come in blocks of 32")
+        self.count = count
+        var values = [Int16](repeating: 0, count: count)
+        var scales = [Float](repeating: 0, count: count / 32)
+        for b in 0..<(count / 32) {
+            let block = x + 32 * b
+            var amax: Float = 0
+            for i in 0..<32 { amax = max(amax, abs(block[i])) }
+            scales[b] = Float(Float16(amax / 127))
+            let inverse: Float = amax != 0 ? 127 / amax : 0
+            for i in 0..<32 { values[32 * b + i] = Int16((block[i] * inverse).rounded(.toNearestOrEven)) }
+        }
+        self.values = values
+        self.scales = scales
+    }
+
+    /// The dequantised values d·q (what `ActivationRounding` produces for Q8_0): for tests and references.
+    public func dequantized() -> [Float] {
+        (0..<count).map { scales[$0 / 32] * Float(values[$0]) }
+    }
+}
+
+extension Q5_0Format {
+    /// Σ w·x over `count` blocks against 8-bit activation blocks (`values`, one `scales` entry per 32). Weights (−16…15) times activations
+    /// (−127…127) stay within Int16 for a pair of products (2·16·127), so each block is two 16-lane integer
+    /// multiplies, one add and a single conversion to float.
+    @inline(__always)
+    static func dot(blocks: UnsafeRawPointer, count: Int, _ table: UnsafePointer<UInt64>,
+                    _ values: UnsafePointer<Int16>, _ scales: UnsafePointer<Float>) -> Float {
+        let rv = UnsafeRawPointer(values)
+        var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
+        @inline(__always) func block(_ b: Int) -> SIMD16<Float> {
+            let block = blocks + b * bytesPerBlock
+            let d = Float(halfBits: block.loadUnaligned(as: UInt16.self)) * scales[b]
+            let qh = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
+            let high0 = unsafeBitCast(SIMD2(table[Int(qh & 0xFF)], table[Int((qh >> 8) & 0xFF)]), to: SIMD16<UInt8>.self)
+            let high1 = unsafeBitCast(SIMD2(table[Int((qh >> 16) & 0xFF)], table[Int(qh >> 24)]), to: SIMD16<UInt8>.self)
+            let bytes = block.loadUnaligned(fromByteOffset: 6, as: SIMD16<UInt8>.self)
+            let q0 = (bytes & 0x0F) | high0, q1 = (bytes &>> 4) | high1
+            var w0 = SIMD16<Int16>(), w1 = SIMD16<Int16>()
+            for i in 0..<16 { w0[i] = Int16(q0[i]); w1[i] = Int16(q1[i]) }
+            w0 &-= 16
+            w1 &-= 16
+            let x0 = rv.loadUnaligned(fromByteOffset: b * 64, as: SIMD16<Int16>.self)
+            let x1 = rv.loadUnaligned(fromByteOffset: b * 64 + 32, as: SIMD16<Int16>.self)
+            let products = w0 &* x0 &+ w1 &* x1
+            var wide = SIMD16<Int32>()
+            for i in 0..<16 { wide[i] = Int32(products[i]) }
+            var floats = SIMD16<Float>()
+            for i in 0..<16 { floats[i] = Float(wide[i]) }
+            return floats * d
+        }
+        var b = 0
+        while b + 2 <= count {
+            acc0 += block(b)
+            acc1 += block(b + 1)
+            b += 2
+        }
+        if b < count { acc0 += block(b) }
+        return VectorMath.horizontalSum(acc0 + acc1)
+    }
+}
+
+extension MatrixVector {
+    /// y = W·a (+ bias) with `a` already quantised to 8 bits: the integer path for Q5_0 weights (the most common
+    /// type in the Qwen file and the slowest to decode to f32). Other types fall back to the f32 path on the
+    /// dequantised activation.
+    public static func multiply(_ w: WeightMatrix, _ a: Q8Activation, bias: UnsafePointer<Float>?,
+                                into y: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+        precondition(a.count == w.columns, "activation length must equal the matrix's columns")
+        guard w.type == .q5_0 else {
+            multiply(w, a.dequantized(), bias: bias, into: y, parallelism: parallelism)
+            return
+        }
+        let blocks = w.columns / 32
+        Q5_0Format.fifthBits.withUnsafeBufferPointer { table in
+            a.values.withUnsafeBufferPointer { values in
+                a.scales.withUnsafeBufferPointer { scales in
+                    parallelism.forEachChunk(of: w.rows) { rows in
+                        for r in rows {
+                            y[r] = Q5_0Format.dot(blocks: w.row(r), count: blocks, table.baseAddress!,
+                                                  values.baseAddress!, scales.baseAddress!) + (bias?[r] ?? 0)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
