@@ -40,7 +40,13 @@ public final class E5ModelFile: @unchecked Sendable {
     static let countLimit = 1 << 24
 
     public convenience init(url: URL) throws {
-        try self.init(mapped: MappedFile(url: url))
+        let mapped: MappedFile
+        do {
+            mapped = try MappedFile(url: url)
+        } catch {
+            throw E5ModelFileError.unreadable(file: url.path, reason: error.reason)
+        }
+        try self.init(mapped: mapped)
     }
 
     init(mapped: MappedFile) throws {

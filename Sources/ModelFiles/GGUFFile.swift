@@ -21,7 +21,7 @@ public final class GGUFFile: @unchecked Sendable {
     /// Absolute file offset of the data section.
     public let dataOffset: Int
 
-    private let mapping: MappedModelFile
+    private let mapping: MappedFile
 
     /// The file's size in bytes.
     public var fileSize: Int { mapping.bytes.count }
@@ -37,7 +37,7 @@ public final class GGUFFile: @unchecked Sendable {
         self.url = url
         let path = url.path
         do {
-            mapping = try MappedModelFile(path: path)
+            mapping = try MappedFile(url: url)
         } catch {
             throw GGUFError(path: path, reason: .cannotOpen(error.reason))
         }

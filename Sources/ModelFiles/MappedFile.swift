@@ -3,37 +3,41 @@ import Foundation
 import Glibc
 #endif
 
-/// A whole file mapped read-only into memory, so multi-megabyte weights are read where they lie instead of copied.
-/// The mapping lives as long as this object; views into it (weight matrices, vectors) must not outlive it.
+/// A whole file mapped read-only into memory, so multi-megabyte weights are read where they lie instead of copied and
+/// only the pages a forward pass touches are read. Shared by the e5 and GGUF readers; each maps `Failure` to its own
+/// error type. The mapping lives as long as this object; views into it (weight matrices, vectors) must not outlive it.
 public final class MappedFile: @unchecked Sendable {
+    /// Why a file could not be mapped (errno text, or "not a regular file").
+    public struct Failure: Error {
+        public let reason: String
+    }
+
     /// The file that was mapped.
     public let url: URL
-    /// All bytes of the file.
+    /// All bytes of the file; empty (nil base) for an empty file.
     public let bytes: UnsafeRawBufferPointer
 
-    /// Maps `url`. Throws `E5ModelFileError.unreadable` when the file cannot be opened or mapped.
-    public init(url: URL) throws {
+    /// Maps `url` read-only.
+    public init(url: URL) throws(Failure) {
         self.url = url
-        let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else {
-            throw E5ModelFileError.unreadable(file: url.path, reason: String(cString: strerror(errno)))
-        }
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw E5ModelFileError.unreadable(file: url.path, reason: String(cString: strerror(errno)))
-        }
+        guard fstat(fd, &info) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw Failure(reason: "not a regular file") }
         let size = Int(info.st_size)
         guard size > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
-            throw E5ModelFileError.unreadable(file: url.path, reason: String(cString: strerror(errno)))
+            throw Failure(reason: String(cString: strerror(errno)))
         }
-        // Weights are streamed many times per batch: huge pages save TLB misses (shared PERF.md §2).
-        _ = madvise(address, size, 14 /* MADV_HUGEPAGE */)
-        bytes = UnsafeRawBufferPointer(start: address, count: size)
+        // Weights are streamed many times per batch: transparent huge pages save TLB misses, ~20% here
+        // (shared PERF.md §2). Only a hint, so failure is fine.
+        _ = madvise(address, size, MADV_HUGEPAGE)
+        bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(address), count: size)
     }
 
     deinit {
