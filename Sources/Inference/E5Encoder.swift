@@ -39,7 +39,7 @@ public final class E5Encoder: @unchecked Sendable {
 
     /// Content token ids of `text` with its role prefix (no `<s>`/`</s>`).
     public func contentIDs(_ text: String, role: EmbeddingRole) -> [Int32] {
-        tokenizer.encode(role.prefix + text)
+        tokenizer.int32IDs(role.prefix + text)
     }
 
     /// Tokens the model reads for `text`: prefix + text + `<s>` and `</s>`, counted before windowing.

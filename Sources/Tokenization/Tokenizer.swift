@@ -1,7 +1,6 @@
-/// What the rest of the engine needs from any tokenizer: text to token ids and back.
+/// What the rest of the engine needs from any tokenizer (BPE for Qwen2, unigram for e5): text to token ids.
+/// Turning ids back into text is BPE-only (`BPETokenizer.decode`): the encoder never needs it.
 public protocol Tokenizer: Sendable {
-    /// Token ids of `text` (special-token text such as `<|im_start|>` becomes that token).
+    /// Token ids of `text` (for BPE, special-token text such as `<|im_start|>` becomes that token).
     func encode(_ text: String) -> [Int]
-    /// The text of `ids`, special tokens rendered as their text; invalid UTF-8 becomes U+FFFD.
-    func decode(_ ids: [Int]) -> String
 }

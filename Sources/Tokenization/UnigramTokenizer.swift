@@ -6,7 +6,7 @@ import ModelFiles
 /// (lowest score − 10). Known differences from HF `tokenizers` (we follow the engine, whose ids the weights saw):
 /// runs of unknown characters give one `<unk>` each (HF fuses them), decomposed accents stay decomposed, literal
 /// `<s>`/`</s>`/`<pad>`/`<mask>` text matches those pieces, text is cut at a NUL.
-public final class UnigramTokenizer: Sendable {
+public final class UnigramTokenizer: Tokenizer {
     public let vocabulary: UnigramVocabulary
     private let normalization: CharacterNormalization
     private let pieces: PieceTable
@@ -27,7 +27,13 @@ public final class UnigramTokenizer: Sendable {
         self.init(vocabulary: model.vocabulary, normalization: model.normalization)
     }
 
-    public func encode(_ text: String) -> [Int32] {
+    /// Token ids of `text` (the `Tokenizer` view).
+    public func encode(_ text: String) -> [Int] {
+        int32IDs(text).map(Int.init)
+    }
+
+    /// Token ids of `text` as the encoder's embedding lookup takes them (Int32, no widening copy).
+    public func int32IDs(_ text: String) -> [Int32] {
         Array(text.utf8).withUnsafeBufferPointer { encode(utf8: $0) }
     }
 

