@@ -1,52 +1,54 @@
-/// Reads little-endian values one after another from untrusted bytes. Every read checks the bytes left first
-/// and throws `E5ModelFileError.truncated` (naming `section`) instead of reading past the end.
+/// Reads little-endian values one after another from the untrusted bytes of a mapped model file; both the e5 and
+/// the GGUF reader use it. Every read checks the bytes left first and throws `Shortfall` instead of reading past
+/// the end; each reader maps that to its own typed error (`E5ModelFileError.truncated`, `GGUFError` `.truncated`).
 struct ByteCursor {
+    /// A read needed `needed` bytes at `offset` but the file ends first.
+    struct Shortfall: Error {
+        let needed: Int
+        let offset: Int
+    }
+
     let bytes: UnsafeRawBufferPointer
+    /// The file's path, for error messages.
     let file: String
     /// Where we are, for error messages ("header", "tokenizer pieces", …).
     var section: String
     /// Offset of the next byte to read.
     private(set) var offset: Int
 
-    init(bytes: UnsafeRawBufferPointer, file: String, section: String, offset: Int = 0) {
+    init(bytes: UnsafeRawBufferPointer, file: String, section: String = "", offset: Int = 0) {
         self.bytes = bytes
         self.file = file
         self.section = section
         self.offset = offset
     }
 
-    var bytesLeft: Int { bytes.count - offset }
+    var remaining: Int { bytes.count - offset }
 
-    /// Throws unless `count` more bytes exist.
-    func require(_ count: Int) throws {
-        guard count >= 0, count <= bytesLeft else {
-            throw E5ModelFileError.truncated(file: file, section: section, needed: count, offset: offset,
-                                             fileSize: bytes.count)
-        }
+    /// Moves to `newOffset`, which the caller checked lies within the file.
+    mutating func skip(to newOffset: Int) {
+        offset = newOffset
     }
 
-    mutating func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
+    /// Throws unless `count` more bytes exist.
+    func require(_ count: Int) throws(Shortfall) {
+        guard count >= 0, count <= remaining else { throw Shortfall(needed: count, offset: offset) }
+    }
+
+    @inline(__always)
+    mutating func read<T: FixedWidthInteger>(_: T.Type) throws(Shortfall) -> T {
         try require(MemoryLayout<T>.size)
         let value = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         offset += MemoryLayout<T>.size
         return value
     }
 
-    mutating func readFloat() throws -> Float {
+    mutating func readFloat() throws(Shortfall) -> Float {
         Float(bitPattern: try read(UInt32.self))
     }
 
-    /// A signed 32-bit count that must lie in `0...limit`.
-    mutating func readCount(_ what: String, limit: Int) throws -> Int {
-        let value = Int(try read(Int32.self))
-        guard value >= 0, value <= limit else {
-            throw E5ModelFileError.corrupt(file: file, detail: "\(what) is \(value), expected 0…\(limit)")
-        }
-        return value
-    }
-
     /// The next `count` bytes, which stay inside the mapping.
-    mutating func readBytes(_ count: Int) throws -> UnsafeRawBufferPointer {
+    mutating func readBytes(_ count: Int) throws(Shortfall) -> UnsafeRawBufferPointer {
         try require(count)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
         offset += count
@@ -54,9 +56,9 @@ struct ByteCursor {
     }
 
     /// `count` consecutive little-endian values, copied out.
-    mutating func readArray<T: FixedWidthInteger>(_: T.Type, count: Int) throws -> [T] {
+    mutating func readArray<T: FixedWidthInteger>(_: T.Type, count: Int) throws(Shortfall) -> [T] {
         let (total, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.size)
-        guard !overflow else { try require(Int.max); return [] }
+        guard !overflow else { throw Shortfall(needed: Int.max, offset: offset) }
         let raw = try readBytes(total)
         return (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
     }

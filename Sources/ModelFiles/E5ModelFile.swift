@@ -54,13 +54,18 @@ public final class E5ModelFile: @unchecked Sendable {
         self.url = mapped.url
         let file = mapped.url.path
         var cursor = ByteCursor(bytes: mapped.bytes, file: file, section: "header")
-        hyperparameters = try Self.readHeader(&cursor)
-        cursor.section = "tokenizer section"
-        vocabulary = try Self.readVocabulary(&cursor)
-        cursor.section = "normalisation table"
-        normalization = try Self.readNormalization(&cursor)
-        cursor.section = "tensor directory"
-        tensors = try Self.readDirectory(&cursor)
+        do {
+            hyperparameters = try Self.readHeader(&cursor)
+            cursor.section = "tokenizer section"
+            vocabulary = try Self.readVocabulary(&cursor)
+            cursor.section = "normalisation table"
+            normalization = try Self.readNormalization(&cursor)
+            cursor.section = "tensor directory"
+            tensors = try Self.readDirectory(&cursor)
+        } catch let shortfall as ByteCursor.Shortfall {
+            throw E5ModelFileError.truncated(file: file, section: cursor.section, needed: shortfall.needed,
+                                             offset: shortfall.offset, fileSize: mapped.bytes.count)
+        }
     }
 
     // MARK: Binding tensors
@@ -141,7 +146,7 @@ public final class E5ModelFile: @unchecked Sendable {
         let blobLength = try c.read(UInt64.self)
         let offsets = try c.readArray(UInt32.self, count: count + 1)
         let scoreBits = try c.readArray(UInt32.self, count: count)
-        guard blobLength <= UInt64(c.bytesLeft) else {
+        guard blobLength <= UInt64(c.remaining) else {
             throw E5ModelFileError.truncated(file: c.file, section: "piece text", needed: Int(clamping: blobLength),
                                              offset: c.offset, fileSize: c.bytes.count)
         }
@@ -216,5 +221,16 @@ public final class E5ModelFile: @unchecked Sendable {
             }
         }
         return entries
+    }
+}
+
+extension ByteCursor {
+    /// An e5 header count: signed 32-bit, must lie in `0...limit`.
+    mutating func readCount(_ what: String, limit: Int) throws -> Int {
+        let value = Int(try read(Int32.self))
+        guard value >= 0, value <= limit else {
+            throw E5ModelFileError.corrupt(file: file, detail: "\(what) is \(value), expected 0…\(limit)")
+        }
+        return value
     }
 }

@@ -41,7 +41,7 @@ public final class GGUFFile: @unchecked Sendable {
         } catch {
             throw GGUFError(path: path, reason: .cannotOpen(error.reason))
         }
-        var cursor = GGUFCursor(bytes: mapping.bytes, path: path)
+        var cursor = ByteCursor(bytes: mapping.bytes, file: path)
 
         // Header: magic, u32 version, u64 tensor count, u64 metadata count.
         guard cursor.remaining >= 4 else { throw cursor.error(.truncated(what: "the header")) }
@@ -104,7 +104,7 @@ public final class GGUFFile: @unchecked Sendable {
     }
 
     /// Reads one tensor info: name, u32 n_dims, n_dims × u64 dims, u32 ggml type, u64 offset.
-    private static func readTensorInfo(_ cursor: inout GGUFCursor, index: Int) throws
+    private static func readTensorInfo(_ cursor: inout ByteCursor, index: Int) throws
         -> (name: String, dimensions: [Int], type: TensorType, offset: UInt64)
     {
         let name = try cursor.string("tensor info #\(index)")
@@ -133,7 +133,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// Checks that a tensor's rows are whole blocks and that its bytes lie inside the file.
     private static func place(_ t: (name: String, dimensions: [Int], type: TensorType, offset: UInt64),
-                              dataOffset: Int, alignment: Int, fileSize: Int, cursor: GGUFCursor) throws -> GGUFTensorInfo
+                              dataOffset: Int, alignment: Int, fileSize: Int, cursor: ByteCursor) throws -> GGUFTensorInfo
     {
         let badShape = cursor.error(.badShape(tensor: t.name, dimensions: t.dimensions.map { UInt64($0) }))
         guard let rowBytes = t.type.byteCount(weights: t.dimensions[0]) else { throw badShape }

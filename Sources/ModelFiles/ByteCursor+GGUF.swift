@@ -1,30 +1,20 @@
-/// A bounds-checked little-endian reader over the mapped bytes of a GGUF file. Every read checks the bytes
-/// left first and throws `GGUFError` naming what it was reading, so a truncated or lying file never crashes.
-struct GGUFCursor {
-    let bytes: UnsafeRawBufferPointer
-    let path: String
-    /// Byte offset of the next read.
-    var offset = 0
-
+/// GGUF's own values read through the shared `ByteCursor`: every shortfall becomes a `GGUFError` naming what was
+/// being read, so a truncated or lying file never crashes.
+extension ByteCursor {
     /// Arrays may nest, but not without bound (a hostile file could recurse us off the stack).
-    static let maxNesting = 8
-
-    var remaining: Int { bytes.count - offset }
+    static let maxGGUFNesting = 8
 
     func error(_ reason: GGUFError.Reason) -> GGUFError {
-        GGUFError(path: path, reason: reason)
-    }
-
-    mutating func skip(to newOffset: Int) {
-        offset = newOffset
+        GGUFError(path: file, reason: reason)
     }
 
     @inline(__always)
     private mutating func scalar<T: FixedWidthInteger>(_ type: T.Type, _ what: @autoclosure () -> String) throws -> T {
-        guard remaining >= MemoryLayout<T>.size else { throw error(.truncated(what: what())) }
-        let value = bytes.baseAddress!.loadUnaligned(fromByteOffset: offset, as: T.self)
-        offset += MemoryLayout<T>.size
-        return T(littleEndian: value)
+        do {
+            return try read(T.self)
+        } catch {
+            throw self.error(.truncated(what: what()))
+        }
     }
 
     mutating func u32(_ what: @autoclosure () -> String) throws -> UInt32 { try scalar(UInt32.self, what()) }
@@ -33,11 +23,10 @@ struct GGUFCursor {
     /// A GGUF string: u64 byte length, then that many UTF-8 bytes.
     mutating func string(_ what: @autoclosure () -> String) throws -> String {
         let length = try u64(what())
-        guard length <= UInt64(remaining) else { throw error(.truncated(what: what())) }
-        let start = bytes.baseAddress! + offset
-        offset += Int(length)
-        guard let s = String(validating: UnsafeRawBufferPointer(start: start, count: Int(length)), as: UTF8.self)
-        else { throw error(.invalidUTF8(what: what())) }
+        guard length <= UInt64(remaining), let utf8 = try? readBytes(Int(length)) else {
+            throw error(.truncated(what: what()))
+        }
+        guard let s = String(validating: utf8, as: UTF8.self) else { throw error(.invalidUTF8(what: what())) }
         return s
     }
 
@@ -66,7 +55,7 @@ struct GGUFCursor {
 
     /// An array value: u32 element type, u64 count, elements.
     mutating func array(key: String, depth: Int) throws -> GGUFArray {
-        guard depth <= Self.maxNesting else { throw error(.nestingTooDeep(key: key)) }
+        guard depth <= Self.maxGGUFNesting else { throw error(.nestingTooDeep(key: key)) }
         let what = "the array of metadata key '\(key)'"
         let typeID = try u32(what)
         guard let type = GGUFValueType(rawValue: typeID) else {
@@ -107,13 +96,10 @@ struct GGUFCursor {
 
     /// `n` fixed-size elements copied straight out of the file (the caller checked they fit; the host is little-endian).
     private mutating func plain<T>(_ n: Int) -> [T] {
-        guard n > 0 else { return [] }
-        let byteCount = n * MemoryLayout<T>.stride
-        let result = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: bytes.baseAddress! + offset, byteCount: byteCount)
+        guard n > 0, let source = try? readBytes(n * MemoryLayout<T>.stride) else { return [] }
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source.baseAddress!, byteCount: source.count)
             initialized = n
         }
-        offset += byteCount
-        return result
     }
 }
