@@ -33,32 +33,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "System message for --chat (default: the model's own).")
     var system: String?
 
-    @Option(name: .customLong("max-tokens"), help: "Most tokens to generate.")
-    var maxTokens = 256
-
-    @Option(help: "Sampling temperature; 0 always takes the most probable token (greedy, deterministic).")
-    var temperature: Float = 0
-
-    @Option(name: .customLong("top-k"), help: "Sample only among the k most probable tokens (0: all).")
-    var topK = 40
-
-    @Option(name: .customLong("top-p"), help: "Sample only among the most probable tokens whose probabilities add up to p.")
-    var topP: Float = 0.95
-
-    @Option(name: .customLong("min-p"), help: "Drop tokens less than this fraction as probable as the best one.")
-    var minP: Float = 0.05
-
-    @Option(name: .customLong("repeat-penalty"), help: "Penalty for tokens among the last 64 (1: none).")
-    var repeatPenalty: Float = 1
-
-    @Option(help: "Random seed, so a sampled text can be reproduced.")
-    var seed: UInt64 = 42
+    @OptionGroup var sampling: SamplingOptions
 
     @Option(name: .customLong("stop"), help: "A text that ends the generation (repeatable).")
     var stopStrings: [String] = []
-
-    @Flag(name: .customLong("show-probs"), help: "For each generated token, show the 5 most probable candidates.")
-    var showProbs = false
 
     @Flag(help: "Print {prompt_tokens, tokens, text, prefill_tokens_per_second, decode_tokens_per_second} as JSON.")
     var json = false
@@ -67,12 +45,6 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
-        if temperature < 0 { throw ValidationError("--temperature must be 0 or more") }
-        if topK < 0 { throw ValidationError("--top-k must be 0 or more") }
-        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
-        if !(minP >= 0 && minP < 1) { throw ValidationError("--min-p must be in [0, 1)") }
-        if !(repeatPenalty > 0) { throw ValidationError("--repeat-penalty must be above 0") }
-        if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if mode == .raw, system != nil { throw ValidationError("--system only applies to --chat prompts") }
     }
 
@@ -84,17 +56,18 @@ struct GenerateCommand: ParsableCommand {
             : ChatTemplate.qwen.render((system.map { [ChatMessage(.system, $0)] } ?? []) + [ChatMessage(.user, prompt)])
         let promptIDs = tokenizer.encode(text)
         let model = try LanguageModels.load(file, options: InferenceOptions(
-            parallelism: compute.parallelism, contextLength: promptIDs.count + maxTokens))
+            parallelism: compute.parallelism, contextLength: promptIDs.count + sampling.maxTokens))
         let generator = TokenGenerator(model: model, tokenizer: tokenizer)
-        let limits = TokenGenerator.Limits(maxTokens: maxTokens, stopStrings: stopStrings, topCandidates: showProbs ? 5 : 0)
+        let limits = TokenGenerator.Limits(maxTokens: sampling.maxTokens, stopStrings: stopStrings,
+                                            topCandidates: sampling.settings.candidatesPerToken)
 
         var shown: [[Candidate]] = []
-        let result = try generator.generate(prompt: promptIDs, sampler: Sampler(samplerSettings), limits: limits) { step in
-            if showProbs, let id = step.id {
+        let result = try generator.generate(prompt: promptIDs, sampler: Sampler(Sampler.Settings(sampling.settings)), limits: limits) { step in
+            if sampling.showProbs, let id = step.id {
                 let candidates = step.candidates.map { Candidate(id: $0.id, piece: tokenizer.piece(for: $0.id), probability: $0.probability) }
                 shown.append(candidates)
                 if !json { print(Self.describe(chosen: tokenizer.piece(for: id), candidates)) }
-            } else if !json, !showProbs {
+            } else if !json, !sampling.showProbs {
                 FileHandle.standardOutput.write(Data(step.text.utf8))
             }
         }
@@ -102,25 +75,14 @@ struct GenerateCommand: ParsableCommand {
             try printJSON(Report(prompt_tokens: result.promptTokens, tokens: result.tokens, text: result.text,
                                  prefill_tokens_per_second: result.prefillTokensPerSecond,
                                  decode_tokens_per_second: result.decodeTokensPerSecond,
-                                 top_candidates: showProbs ? shown : nil))
+                                 top_candidates: sampling.showProbs ? shown : nil))
             return
         }
-        if !showProbs { print() }
+        if !sampling.showProbs { print() }
         FileHandle.standardError.write(Data(String(
             format: "[%d prompt tokens at %.1f tok/s; %d generated at %.1f tok/s; stopped: %@]\n",
             result.promptTokens.count, result.prefillTokensPerSecond, result.tokens.count,
             result.decodeTokensPerSecond, result.stopReason.rawValue).utf8))
-    }
-
-    var samplerSettings: Sampler.Settings {
-        var settings = Sampler.Settings()
-        settings.temperature = temperature
-        settings.topK = topK
-        settings.topP = topP
-        settings.minP = minP
-        settings.repetitionPenalty = repeatPenalty
-        settings.seed = seed
-        return settings
     }
 
     struct Candidate: Encodable {

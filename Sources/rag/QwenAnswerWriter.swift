@@ -42,18 +42,11 @@ final class QwenAnswerWriter: AnswerWriter {
 
     func write(system: String, user: String, settings: GenerationSettings,
                onPiece: (GeneratedPiece) -> Void) throws -> GenerationReport {
-        var sampling = Sampler.Settings()
-        sampling.temperature = settings.temperature
-        sampling.topK = settings.topK
-        sampling.topP = settings.topP
-        sampling.minP = settings.minP
-        sampling.repetitionPenalty = settings.repetitionPenalty
-        sampling.seed = settings.seed
         let started = Date()
         var firstTokenAt: Date?
         let generator = TokenGenerator(model: model, tokenizer: tokenizer)
         let result = try generator.generate(
-            prompt: promptIDs(system: system, user: user), sampler: Sampler(sampling),
+            prompt: promptIDs(system: system, user: user), sampler: Sampler(Sampler.Settings(settings)),
             limits: TokenGenerator.Limits(maxTokens: settings.maxTokens, topCandidates: settings.candidatesPerToken)
         ) { step in
             if firstTokenAt == nil, step.id != nil { firstTokenAt = Date() }

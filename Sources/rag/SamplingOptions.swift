@@ -1,7 +1,8 @@
 import ArgumentParser
+import Inference
 import Retrieval
 
-/// How the generator chooses each token: the same options, names and defaults as `rag generate`.
+/// How the generator chooses each token and when it stops: shared by `rag generate` and `rag ask`.
 struct SamplingOptions: ParsableArguments {
     @Option(help: "Sampling temperature; 0 always takes the most probable token (greedy, deterministic).")
     var temperature: Float = 0
@@ -18,10 +19,10 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .customLong("repeat-penalty"), help: "Penalty for tokens among the last 64 (1: none).")
     var repeatPenalty: Float = 1
 
-    @Option(help: "Random seed, so a sampled answer can be reproduced.")
+    @Option(help: "Random seed, so a sampled text can be reproduced.")
     var seed: UInt64 = 42
 
-    @Option(name: .customLong("max-tokens"), help: "Longest answer, in tokens.")
+    @Option(name: .customLong("max-tokens"), help: "Most tokens to generate.")
     var maxTokens = 256
 
     @Flag(name: .customLong("show-probs"), help: "Show, for each generated token, the 5 most probable candidates.")
@@ -40,5 +41,18 @@ struct SamplingOptions: ParsableArguments {
         GenerationSettings(temperature: temperature, topK: topK, topP: topP, minP: minP, repetitionPenalty: repeatPenalty,
                            seed: seed, maxTokens: maxTokens,
                            candidatesPerToken: showProbs ? 5 : 0)
+    }
+}
+
+extension Sampler.Settings {
+    /// The decoder's sampler stages for Retrieval's engine-free settings (the one place the two meet).
+    init(_ settings: GenerationSettings) {
+        self.init()
+        temperature = settings.temperature
+        topK = settings.topK
+        topP = settings.topP
+        minP = settings.minP
+        repetitionPenalty = settings.repetitionPenalty
+        seed = settings.seed
     }
 }
