@@ -15,11 +15,11 @@ enum QwenModel {
         return try loaded.get()
     }
 
-    /// /work/shared/refs or $RAG_REFS: the conformance vectors (read-only, outside the repo).
+    /// A conformance vector file from Tests/Fixtures (verbatim copies of the project's shared refs, so a fresh
+    /// clone tests against them wherever it runs).
     static func reference(_ name: String) throws -> Data {
-        let directory = ProcessInfo.processInfo.environment["RAG_REFS"] ?? "/work/shared/refs"
-        let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path), "reference file \(url.path) not found")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Fixtures").appendingPathComponent(name)
         return try Data(contentsOf: url)
     }
 }
