@@ -54,23 +54,29 @@ public enum GGUFValue: Equatable, Sendable {
         return nil
     }
 
+    /// The GGUF type id written before this value.
+    public var type: GGUFValueType {
+        switch self {
+        case .uint8: .uint8
+        case .int8: .int8
+        case .uint16: .uint16
+        case .int16: .int16
+        case .uint32: .uint32
+        case .int32: .int32
+        case .float32: .float32
+        case .bool: .bool
+        case .string: .string
+        case .array: .array
+        case .uint64: .uint64
+        case .int64: .int64
+        case .float64: .float64
+        }
+    }
+
     /// The GGUF name of the value's type, for error messages ("u32", "array of string", …).
     public var typeName: String {
-        switch self {
-        case .uint8: "u8"
-        case .int8: "i8"
-        case .uint16: "u16"
-        case .int16: "i16"
-        case .uint32: "u32"
-        case .int32: "i32"
-        case .float32: "f32"
-        case .bool: "bool"
-        case .string: "string"
-        case .array(let a): "array of \(a.elementTypeName)"
-        case .uint64: "u64"
-        case .int64: "i64"
-        case .float64: "f64"
-        }
+        if case .array(let a) = self { return "array of \(a.elementTypeName)" }
+        return type.name
     }
 }
 
@@ -89,6 +95,25 @@ public enum GGUFArray: Equatable, Sendable {
     case uint64([UInt64])
     case int64([Int64])
     case float64([Double])
+
+    /// The GGUF type id of the elements.
+    public var elementType: GGUFValueType {
+        switch self {
+        case .uint8: .uint8
+        case .int8: .int8
+        case .uint16: .uint16
+        case .int16: .int16
+        case .uint32: .uint32
+        case .int32: .int32
+        case .float32: .float32
+        case .bool: .bool
+        case .string: .string
+        case .array: .array
+        case .uint64: .uint64
+        case .int64: .int64
+        case .float64: .float64
+        }
+    }
 
     public var count: Int {
         switch self {
@@ -139,23 +164,7 @@ public enum GGUFArray: Equatable, Sendable {
     }
 
     /// The GGUF name of the element type, for error messages.
-    public var elementTypeName: String {
-        switch self {
-        case .uint8: "u8"
-        case .int8: "i8"
-        case .uint16: "u16"
-        case .int16: "i16"
-        case .uint32: "u32"
-        case .int32: "i32"
-        case .float32: "f32"
-        case .bool: "bool"
-        case .string: "string"
-        case .array: "array"
-        case .uint64: "u64"
-        case .int64: "i64"
-        case .float64: "f64"
-        }
-    }
+    public var elementTypeName: String { elementType.name }
 }
 
 /// The value-type ids GGUF writes before each metadata value and array.
@@ -171,6 +180,25 @@ public enum GGUFValueType: UInt32, Sendable {
         case .uint32, .int32, .float32: 4
         case .uint64, .int64, .float64: 8
         case .string, .array: nil
+        }
+    }
+
+    /// GGUF's short name for the type ("u32", "string", …), for error messages.
+    public var name: String {
+        switch self {
+        case .uint8: "u8"
+        case .int8: "i8"
+        case .uint16: "u16"
+        case .int16: "i16"
+        case .uint32: "u32"
+        case .int32: "i32"
+        case .float32: "f32"
+        case .bool: "bool"
+        case .string: "string"
+        case .array: "array"
+        case .uint64: "u64"
+        case .int64: "i64"
+        case .float64: "f64"
         }
     }
 }

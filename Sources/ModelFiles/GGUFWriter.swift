@@ -41,7 +41,7 @@ public struct GGUFWriter {
         out.append(le: UInt64(allEntries.count))
         for (key, value) in allEntries {
             out.append(ggufString: key)
-            out.append(le: Self.typeID(of: value).rawValue)
+            out.append(le: value.type.rawValue)
             Self.encode(value, into: &out)
         }
         var offset = 0
@@ -67,24 +67,6 @@ public struct GGUFWriter {
 
     public func write(to url: URL) throws {
         try Data(bytes()).write(to: url)
-    }
-
-    static func typeID(of value: GGUFValue) -> GGUFValueType {
-        switch value {
-        case .uint8: .uint8
-        case .int8: .int8
-        case .uint16: .uint16
-        case .int16: .int16
-        case .uint32: .uint32
-        case .int32: .int32
-        case .float32: .float32
-        case .bool: .bool
-        case .string: .string
-        case .array: .array
-        case .uint64: .uint64
-        case .int64: .int64
-        case .float64: .float64
-        }
     }
 
     static func encode(_ value: GGUFValue, into out: inout [UInt8]) {

@@ -120,4 +120,12 @@ final class GGUFFileTests: XCTestCase {
         XCTAssertTrue(file.tensors.isEmpty)
         XCTAssertEqual(try file.stringArray("tokenizer.ggml.tokens"), ["x"])
     }
+
+    func testTypeNamesComeFromTheValueTypeIds() {
+        XCTAssertEqual(GGUFValue.uint32(7).typeName, "u32")
+        XCTAssertEqual(GGUFValue.array(.string(["a"])).typeName, "array of string")
+        XCTAssertEqual(GGUFValue.array(.array([.float32([1])])).typeName, "array of array")
+        XCTAssertEqual(GGUFValue.float64(1).type, .float64)
+        XCTAssertEqual(GGUFArray.int8([1]).elementType, .int8)
+    }
 }
