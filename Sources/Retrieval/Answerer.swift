@@ -32,7 +32,7 @@ public struct CoverageThresholds: Equatable, Sendable {
     /// Midpoints between the highest unanswerable and the lowest answerable question of the eval set
     /// (k=5, hybrid, 400-token chunks): Chinese 0.879 | 0.885, English 0.790 | 0.797. Thin margins: e5's
     /// cosines crowd together on a corpus that is all about one subject.
-    public static let calibrated = CoverageThresholds(chinese: 0.882, english: 0.793)
+    public static let calibrated = CoverageThresholds(chinese: 0.882, english: 0.802)
 
     public var chinese: Float
     public var english: Float
@@ -124,10 +124,10 @@ public final class Answerer {
     private var writer: AnswerWriter?
 
     public init(store: PassageStore, embedder: TextEmbedder, parallelism: Parallelism = .allCores,
-                makeWriter: @escaping () throws -> AnswerWriter) {
+                sentenceWeight: Float = PassageScoring.sentenceWeight, makeWriter: @escaping () throws -> AnswerWriter) {
         self.store = store
         self.embedder = QueryVectorMemo(embedder)
-        self.retriever = Retriever(store: store, embedder: self.embedder, parallelism: parallelism)
+        self.retriever = Retriever(store: store, embedder: self.embedder, parallelism: parallelism, sentenceWeight: sentenceWeight)
         self.makeWriter = makeWriter
     }
 
@@ -138,7 +138,7 @@ public final class Answerer {
 
         let (hits, bestPassage) = try retrieve(question, k: settings.k)
         let chunks = hits.map(\.chunk)
-        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        let pool = try PassageSentences(chunks: chunks, stored: store.sentenceVectors(chunkIDs: chunks.map(\.id)), embedder: embedder)
         let queryVector = try embedder.embedQuery(question)
         let best = pool.similarities(to: queryVector).max() ?? -1
         let threshold = settings.coverage.threshold(for: language)

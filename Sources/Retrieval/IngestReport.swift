@@ -23,8 +23,10 @@ public struct IngestSummary: Equatable, Sendable, Codable {
     public var pruned: [String] = []
     /// Chunks written in this run (new and replaced documents).
     public var chunks = 0
-    /// Vectors written in this run (0 without an encoder).
+    /// Passage vectors written in this run (0 without an encoder).
     public var vectors = 0
+    /// Sentence vectors written in this run, for dense scoring and quoting (see `PassageScoring`).
+    public var sentenceVectors = 0
     public var seconds = 0.0
 
     /// Files whose chunks were (re)written.

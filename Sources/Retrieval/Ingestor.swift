@@ -59,7 +59,7 @@ public final class Ingestor {
         let sha256 = SHA256.hex(of: data)
         let existing = try store.document(atAbsolutePath: file.absolutePath)
         if let existing, existing.sha256 == sha256, existing.chunking == chunker.parameters.signature,
-           existing.encoderModel == embedder?.modelID {
+           existing.encoderModel == embedder?.modelID, embedder == nil || existing.hasSentenceVectors {
             summary.unchanged += 1
             return .unchanged
         }
@@ -71,12 +71,7 @@ public final class Ingestor {
             return skip(file, error.description, summary: &summary)
         }
         let chunks = chunker.chunks(of: loaded.document)
-        var vectors: (modelID: String, values: [[Float]])? = nil
-        if let embedder, !chunks.isEmpty {
-            let values = try embedder.embedPassages(chunks.map(\.text))
-            guard values.count == chunks.count else { throw IngestError.embedderReturned(vectors: values.count, expected: chunks.count) }
-            vectors = (embedder.modelID, values)
-        }
+        let vectors = try embedder.map { try Self.embed(chunks, with: $0) }
         let document = NewDocument(
             path: file.displayPath, absolutePath: file.absolutePath, sha256: sha256,
             size: Int64(data.count), mtime: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
@@ -84,10 +79,27 @@ public final class Ingestor {
             chunking: chunker.parameters.signature)
         try store.replaceDocument(document, chunks: chunks, vectors: vectors)
         summary.chunks += chunks.count
-        summary.vectors += vectors?.values.count ?? 0
+        summary.vectors += vectors?.chunks.count ?? 0
+        summary.sentenceVectors += vectors?.chunks.reduce(0) { $0 + $1.sentences.count } ?? 0
         if existing == nil { summary.added += 1; return .added(chunks: chunks.count) }
         summary.replaced += 1
         return .replaced(chunks: chunks.count)
+    }
+
+    /// Each chunk's vector and those of its quotable sentences (`PassageSentences.quotableSentences`), in
+    /// one batch so the encoder fills its rows.
+    static func embed(_ chunks: [NewChunk], with embedder: TextEmbedder) throws -> DocumentVectors {
+        let sentences = chunks.map { PassageSentences.quotableSentences(of: $0.text) }
+        let texts = chunks.map(\.text) + sentences.joined().map(\.text)
+        let values = texts.isEmpty ? [] : try embedder.embedPassages(texts)
+        guard values.count == texts.count else { throw IngestError.embedderReturned(vectors: values.count, expected: texts.count) }
+        var next = chunks.count
+        return DocumentVectors(modelID: embedder.modelID, chunks: zip(chunks.indices, sentences).map { index, spans in
+            defer { next += spans.count }
+            return ChunkVectors(passage: values[index], sentences: spans.enumerated().map { offset, sentence in
+                SentenceVector(start: sentence.range.lowerBound, end: sentence.range.upperBound, vector: values[next + offset])
+            })
+        })
     }
 
     func skip(_ file: SourceFile, _ reason: String, summary: inout IngestSummary) -> FileOutcome {

@@ -1,8 +1,10 @@
 import Store
 
-/// The sentences of a few passages with their encoder vectors ("passage: " side), embedded in one batch.
-/// The extractive answer ranks them against the question; grounding ranks them against each generated
-/// sentence. Overlapping chunks repeat sentences: each distinct sentence is kept once, with its first chunk.
+/// The sentences of a few passages with their encoder vectors ("passage: " side). The extractive answer
+/// ranks them against the question; grounding ranks them against each generated sentence. Ingest stores
+/// the vectors of every passage's quotable sentences, so usually nothing is embedded here; sentences
+/// without a stored vector (an index from before sentence vectors) are embedded in one batch. Overlapping
+/// chunks repeat sentences: each distinct sentence is kept once, with its first chunk.
 public struct PassageSentences {
     public struct Sentence: Equatable, Sendable {
         public var text: String
@@ -18,18 +20,35 @@ public struct PassageSentences {
     /// sentences.count vectors of the embedder's dimension, L2-normalised.
     public let vectors: [[Float]]
 
-    public init(chunks: [StoredChunk], embedder: TextEmbedder) throws {
+    /// `stored`: sentence vectors by chunk id, as `PassageStore.sentenceVectors(chunkIDs:)` reads them.
+    public init(chunks: [StoredChunk], stored: [Int64: [SentenceVector]] = [:], embedder: TextEmbedder) throws {
         var seen: Set<String> = []
         var sentences: [Sentence] = []
+        var vectors: [[Float]?] = []
         for (index, chunk) in chunks.enumerated() {
-            for text in PromptBuilder.sentences(of: chunk.text)
-            where CharacterCounter().tokenCount(text) >= Self.minimumLength && seen.insert(text).inserted {
-                sentences.append(Sentence(text: text, chunkIndex: index))
+            let storedBySpan = Dictionary((stored[chunk.id] ?? []).map { ($0.start..<$0.end, $0.vector) }, uniquingKeysWith: { a, _ in a })
+            for sentence in Self.quotableSentences(of: chunk.text) where seen.insert(sentence.text).inserted {
+                sentences.append(Sentence(text: sentence.text, chunkIndex: index))
+                vectors.append(storedBySpan[sentence.range])
             }
+        }
+        let missing = vectors.indices.filter { vectors[$0] == nil }
+        if !missing.isEmpty {
+            for (index, vector) in zip(missing, try embedder.embedPassages(missing.map { sentences[$0].text })) { vectors[index] = vector }
         }
         self.chunks = chunks
         self.sentences = sentences
-        self.vectors = sentences.isEmpty ? [] : try embedder.embedPassages(sentences.map(\.text))
+        self.vectors = vectors.map { $0 ?? [] }
+    }
+
+    /// The sentences of a passage worth quoting and embedding on their own (at least `minimumLength`
+    /// characters), with their Unicode-scalar ranges in `text`. Ingest embeds exactly these.
+    public static func quotableSentences(of text: String) -> [(range: Range<Int>, text: String)] {
+        let scalars = Array(text.unicodeScalars)
+        return SentenceSplitter.sentences(in: scalars, 0..<scalars.count).compactMap { range in
+            let sentence = String(String.UnicodeScalarView(scalars[range]))
+            return CharacterCounter().tokenCount(sentence) >= minimumLength ? (range, sentence) : nil
+        }
     }
 
     /// Cosine of `vector` (L2-normalised) with every sentence, in sentence order.

@@ -5,7 +5,8 @@ import Store
 public enum SearchMode: String, CaseIterable, Sendable, Codable {
     /// BM25 over the full-text index.
     case lexical
-    /// Cosine similarity between the query's vector and every stored passage vector.
+    /// Cosine similarity between the query's vector and every stored passage vector, blended with the
+    /// passage's best sentence (`PassageScoring`).
     case dense
     /// Reciprocal-rank fusion of the two.
     case hybrid
@@ -15,7 +16,8 @@ public enum SearchMode: String, CaseIterable, Sendable, Codable {
 public struct SearchHit: Equatable, Sendable {
     /// 1-based.
     public var rank: Int
-    /// BM25 (lexical), cosine (dense) or fused RRF score (hybrid); higher is better within one mode.
+    /// BM25 (lexical), sentence-aware cosine (dense, see `PassageScoring`) or fused RRF score (hybrid);
+    /// higher is better within one mode.
     public var score: Double
     public var chunk: StoredChunk
 }
@@ -48,10 +50,14 @@ public final class Retriever {
     /// Candidates each ranking contributes to hybrid fusion, at least.
     public static let fusionDepth = 50
 
+    /// The best sentence's share of a dense score; `rag eval --sentence-weight` varies it (0: passages only).
+    public let sentenceWeight: Float
+
     private var matrix: VectorMatrix?
 
-    public init(store: PassageStore, embedder: TextEmbedder?, parallelism: Parallelism = .allCores) {
-        self.store = store; self.embedder = embedder; self.parallelism = parallelism
+    public init(store: PassageStore, embedder: TextEmbedder?, parallelism: Parallelism = .allCores,
+                sentenceWeight: Float = PassageScoring.sentenceWeight) {
+        self.store = store; self.embedder = embedder; self.parallelism = parallelism; self.sentenceWeight = sentenceWeight
     }
 
     /// Hybrid when the index has vectors and an encoder is available to embed the query, else lexical.
@@ -96,9 +102,16 @@ public final class Retriever {
         guard vector.count == matrix.dimension else {
             throw StoreError.dimensionMismatch(expected: matrix.dimension, got: vector.count)
         }
-        return NearestNeighbours.topK(query: vector, matrix: matrix.values, dimension: matrix.dimension, k: limit,
-                                      parallelism: parallelism)
-            .map { (matrix.chunkIDs[$0.row], Double($0.score)) }
+        let candidates = NearestNeighbours.topK(query: vector, matrix: matrix.values, dimension: matrix.dimension,
+                                                k: max(limit, PassageScoring.candidateDepth), parallelism: parallelism)
+            .map { (chunkID: matrix.chunkIDs[$0.row], cosine: $0.score) }
+        let sentences = try store.sentenceVectors(chunkIDs: candidates.map(\.chunkID))
+        let rescored = candidates.map { candidate in
+            let best = sentences[candidate.chunkID].flatMap { PassageScoring.bestSentence($0, query: vector) }
+            let score = PassageScoring.score(passage: candidate.cosine, bestSentence: best, sentenceWeight: sentenceWeight)
+            return (chunkID: candidate.chunkID, score: Double(score))
+        }
+        return Array(rescored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.chunkID < $1.chunkID) }.prefix(limit))
     }
 
     /// Reciprocal-rank fusion: each ranking gives 1 / (fusionConstant + rank) to its items; ties by chunk id.

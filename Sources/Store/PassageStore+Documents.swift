@@ -5,14 +5,14 @@ import GRDB
 /// vectors) change together in one transaction, so a killed ingest never leaves half a document.
 extension PassageStore {
     private static let documentColumns = """
-        d.id, d.path, d.absolute_path, d.sha256, d.size, d.mtime, d.title, d.chunking, d.encoder_model, d.ingested_at,
+        d.id, d.path, d.absolute_path, d.sha256, d.size, d.mtime, d.title, d.chunking, d.encoder_model, d.sentence_vectors, d.ingested_at,
         (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
         """
 
     private static func document(from row: Row) -> StoredDocument {
         StoredDocument(id: row["id"], path: row["path"], absolutePath: row["absolute_path"], sha256: row["sha256"],
                        size: row["size"], mtime: row["mtime"], title: row["title"], chunking: row["chunking"],
-                       encoderModel: row["encoder_model"], chunkCount: row["chunk_count"], ingestedAt: row["ingested_at"])
+                       encoderModel: row["encoder_model"], hasSentenceVectors: row["sentence_vectors"], chunkCount: row["chunk_count"], ingestedAt: row["ingested_at"])
     }
 
     /// The document stored for a file, if any.
@@ -31,21 +31,24 @@ extension PassageStore {
     }
 
     /// Replaces whatever was stored for `document.absolutePath` with `document`, its chunks and (when
-    /// `vectors` is given, one per chunk, from encoder `modelID`) their vectors, in one transaction.
+    /// `vectors` is given, one `ChunkVectors` per chunk) their passage and sentence vectors, in one transaction.
     /// The first vectors written fix the index's encoder model and dimension; later ones must agree.
     @discardableResult
-    public func replaceDocument(_ document: NewDocument, chunks: [NewChunk],
-                                vectors: (modelID: String, values: [[Float]])? = nil) throws -> Int64 {
-        if let vectors { precondition(vectors.values.count == chunks.count, "one vector per chunk") }
+    public func replaceDocument(_ document: NewDocument, chunks: [NewChunk], vectors: DocumentVectors? = nil) throws -> Int64 {
+        if let vectors { precondition(vectors.chunks.count == chunks.count, "one ChunkVectors per chunk") }
         return try write { db in
-            if let vectors { try Self.claimEncoder(vectors.modelID, dimension: vectors.values.first?.count, in: db) }
+            if let vectors {
+                try Self.claimEncoder(vectors.modelID, dimension: vectors.chunks.first?.passage.count, in: db)
+                try Self.checkDimensions(vectors, in: db)
+            }
             try db.execute(sql: "DELETE FROM documents WHERE absolute_path = ?", arguments: [document.absolutePath])
             try db.execute(sql: """
-                INSERT INTO documents (path, absolute_path, sha256, size, mtime, title, format, encoding, chunking, encoder_model, ingested_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO documents (path, absolute_path, sha256, size, mtime, title, format, encoding, chunking, encoder_model,
+                                       sentence_vectors, ingested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [document.path, document.absolutePath, document.sha256, document.size, document.mtime,
                                  document.title, document.format, document.encoding, document.chunking,
-                                 vectors?.modelID, Date().timeIntervalSince1970])
+                                 vectors?.modelID, vectors != nil, Date().timeIntervalSince1970])
             let documentID = db.lastInsertedRowID
             let insertChunk = try db.cachedStatement(sql: """
                 INSERT INTO chunks (document_id, ordinal, text, start_offset, end_offset, heading_path, token_count)
@@ -53,14 +56,20 @@ extension PassageStore {
                 """)
             let insertTerms = try db.cachedStatement(sql: "INSERT INTO chunk_fts (rowid, terms, unigrams) VALUES (?, ?, ?)")
             let insertVector = try db.cachedStatement(sql: "INSERT INTO chunk_vectors (chunk_id, model_id, vector) VALUES (?, ?, ?)")
+            let insertSentence = try db.cachedStatement(sql: """
+                INSERT INTO sentence_vectors (chunk_id, ordinal, start_offset, end_offset, vector) VALUES (?, ?, ?, ?, ?)
+                """)
             for (ordinal, chunk) in chunks.enumerated() {
                 try insertChunk.execute(arguments: [documentID, ordinal, chunk.text, chunk.start, chunk.end,
                                                     HeadingPath.encode(chunk.headingPath), chunk.tokenCount])
                 let chunkID = db.lastInsertedRowID
                 let columns = FullTextTerms.indexColumns(for: chunk.text)
                 try insertTerms.execute(arguments: [chunkID, columns.terms, columns.unigrams])
-                if let vectors {
-                    try insertVector.execute(arguments: [chunkID, vectors.modelID, VectorBlob.encode(vectors.values[ordinal])])
+                guard let vectors else { continue }
+                let chunkVectors = vectors.chunks[ordinal]
+                try insertVector.execute(arguments: [chunkID, vectors.modelID, VectorBlob.encode(chunkVectors.passage)])
+                for (index, sentence) in chunkVectors.sentences.enumerated() {
+                    try insertSentence.execute(arguments: [chunkID, index, sentence.start, sentence.end, VectorBlob.encode(sentence.vector)])
                 }
             }
             return documentID
@@ -91,6 +100,17 @@ extension PassageStore {
             }, uniquingKeysWith: { a, _ in a })
         }
         return ids.compactMap { byID[$0] }
+    }
+
+    /// Every vector of a document must have the index's dimension (recorded by `claimEncoder`).
+    static func checkDimensions(_ vectors: DocumentVectors, in db: Database) throws {
+        guard let dimension = try String.fetchOne(db, sql: "SELECT value FROM index_metadata WHERE key = ?",
+                                                  arguments: [MetadataKey.encoderDimension.rawValue]).flatMap(Int.init) else { return }
+        for chunk in vectors.chunks {
+            for vector in [chunk.passage] + chunk.sentences.map(\.vector) where vector.count != dimension {
+                throw StoreError.dimensionMismatch(expected: dimension, got: vector.count)
+            }
+        }
     }
 
     /// Records the encoder of this index the first time vectors are written, and refuses another one later.

@@ -43,6 +43,30 @@ extension PassageStore {
     }
 }
 
+extension PassageStore {
+    /// The stored sentence vectors of some chunks, each chunk's in sentence order; chunks without any are
+    /// left out. Blobs whose length is not the index's dimension are an error.
+    public func sentenceVectors(chunkIDs: [Int64]) throws -> [Int64: [SentenceVector]] {
+        guard !chunkIDs.isEmpty, let dimension = try metadata(.encoderDimension).flatMap(Int.init) else { return [:] }
+        return try read { db in
+            var result: [Int64: [SentenceVector]] = [:]
+            let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT chunk_id, start_offset, end_offset, vector FROM sentence_vectors
+                WHERE chunk_id IN (\(placeholders)) ORDER BY chunk_id, ordinal
+                """, arguments: StatementArguments(chunkIDs))
+            while let row = try rows.next() {
+                let blob: Data = row[3]
+                guard blob.count == dimension * MemoryLayout<Float>.size else {
+                    throw StoreError.dimensionMismatch(expected: dimension, got: blob.count / MemoryLayout<Float>.size)
+                }
+                result[row[0], default: []].append(SentenceVector(start: row[1], end: row[2], vector: VectorBlob.decode(blob)))
+            }
+            return result
+        }
+    }
+}
+
 /// The on-disk form of one vector: its floats as little-endian IEEE-754 binary32, no header.
 public enum VectorBlob {
     public static func encode(_ vector: [Float]) -> Data {

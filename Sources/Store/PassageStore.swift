@@ -87,10 +87,11 @@ public final class PassageStore {
 
     /// Counts and metadata for `rag stats`.
     public func statistics() throws -> IndexStatistics {
-        let (documents, chunks, vectors, metadata) = try read { db in
+        let (documents, chunks, vectors, sentenceVectors, metadata) = try read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM documents") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_vectors") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM sentence_vectors") ?? 0,
              Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM index_metadata").map { ($0[0] as String, $0[1] as String) },
                         uniquingKeysWith: { a, _ in a }))
         }
@@ -99,7 +100,7 @@ public final class PassageStore {
             if let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix),
                let size = attributes[.size] as? NSNumber { bytes += size.int64Value }
         }
-        return IndexStatistics(documents: documents, chunks: chunks, vectors: vectors, fileBytes: bytes, metadata: metadata)
+        return IndexStatistics(documents: documents, chunks: chunks, vectors: vectors, sentenceVectors: sentenceVectors, fileBytes: bytes, metadata: metadata)
     }
 
     /// SQLite's own consistency check: "ok", or what is broken.

@@ -3,7 +3,7 @@ import GRDB
 /// The index schema as numbered, append-only migrations: never edit a shipped one, add the next number.
 enum SchemaMigrations {
     /// The newest schema version this build writes; recorded in `index_metadata` for people reading the file.
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -53,6 +53,22 @@ enum SchemaMigrations {
                 );
                 """)
             try db.execute(sql: "INSERT INTO index_metadata (key, value) VALUES ('schema_version', '1')")
+        }
+        // Dense search scores a passage by its own vector and its best sentence's (see `PassageScoring`).
+        // Documents embedded before v2 keep working with passage vectors alone until an ingest re-embeds them.
+        migrator.registerMigration("v2: sentence vectors") { db in
+            try db.execute(sql: """
+                ALTER TABLE documents ADD COLUMN sentence_vectors INTEGER NOT NULL DEFAULT 0; -- 1: its chunks' sentences were embedded
+                CREATE TABLE sentence_vectors (
+                    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,           -- 0-based among the chunk's embedded sentences
+                    start_offset INTEGER NOT NULL,      -- Unicode scalars into the chunk's text
+                    end_offset INTEGER NOT NULL,        -- exclusive
+                    vector BLOB NOT NULL,               -- same encoder and layout as chunk_vectors
+                    PRIMARY KEY (chunk_id, ordinal)     -- a rowid table: 1.5 KB rows would overflow WITHOUT ROWID pages
+                );
+                UPDATE index_metadata SET value = '2' WHERE key = 'schema_version';
+                """)
         }
         return migrator
     }

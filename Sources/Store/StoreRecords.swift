@@ -11,6 +11,8 @@ public struct StoredDocument: Equatable, Sendable {
     public var title: String
     public var chunking: String
     public var encoderModel: String?
+    /// False for documents embedded before sentence vectors existed: the next ingest re-embeds them.
+    public var hasSentenceVectors: Bool
     public var chunkCount: Int
     public var ingestedAt: Double
 }
@@ -61,6 +63,43 @@ public struct StoredChunk: Equatable, Sendable {
     public var headingPath: [String]
 }
 
+/// A document's vectors, all from encoder `modelID`: one `ChunkVectors` per chunk, in chunk order.
+public struct DocumentVectors: Sendable {
+    public var modelID: String
+    public var chunks: [ChunkVectors]
+
+    public init(modelID: String, chunks: [ChunkVectors]) {
+        self.modelID = modelID; self.chunks = chunks
+    }
+
+    /// Passage vectors only, no sentences.
+    public init(modelID: String, passages: [[Float]]) {
+        self.init(modelID: modelID, chunks: passages.map { ChunkVectors(passage: $0, sentences: []) })
+    }
+}
+
+/// One chunk's vector and the vectors of the sentences in it that were embedded on their own.
+public struct ChunkVectors: Equatable, Sendable {
+    public var passage: [Float]
+    public var sentences: [SentenceVector]
+
+    public init(passage: [Float], sentences: [SentenceVector]) {
+        self.passage = passage; self.sentences = sentences
+    }
+}
+
+/// A sentence of a chunk and its vector.
+public struct SentenceVector: Equatable, Sendable {
+    /// Unicode-scalar offsets into the chunk's text, end exclusive.
+    public var start: Int
+    public var end: Int
+    public var vector: [Float]
+
+    public init(start: Int, end: Int, vector: [Float]) {
+        self.start = start; self.end = end; self.vector = vector
+    }
+}
+
 /// A lexical hit: chunk id and BM25 relevance (higher is better; SQLite's bm25() negated).
 public struct LexicalHit: Equatable, Sendable {
     public var chunkID: Int64
@@ -83,6 +122,7 @@ public struct IndexStatistics: Sendable {
     public var documents: Int
     public var chunks: Int
     public var vectors: Int
+    public var sentenceVectors: Int
     public var fileBytes: Int64
     public var metadata: [String: String]
 }

@@ -39,7 +39,7 @@ struct OutputOptions: ParsableArguments {
 
 /// How much of the machine a command may use.
 struct ComputeOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Threads for encoding and vector search (default: all cores).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Threads for the models and vector search (default: all cores).", valueName: "n"))
     var threads: Int?
 
     var parallelism: Parallelism { threads.map(Parallelism.init(threads:)) ?? .allCores }

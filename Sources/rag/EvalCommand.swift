@@ -28,6 +28,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("lexical-weight"), help: "Weight of shared wording beside the encoder cosine when quoting sentences.")
     var lexicalWeight = ExtractiveAnswer.defaultLexicalWeight
 
+    @Option(name: .customLong("sentence-weight"), help: "Share of a passage's best sentence in its dense score (0: the passage's own cosine only).")
+    var sentenceWeight = PassageScoring.sentenceWeight
+
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
@@ -36,6 +39,7 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if k < 1 { throw ValidationError("-k must be at least 1") }
+        if !(0...1).contains(sentenceWeight) { throw ValidationError("--sentence-weight must be between 0 and 1") }
     }
 
     func run() throws {
@@ -43,7 +47,7 @@ struct EvalCommand: ParsableCommand {
         let store = try indexOptions.openExisting()
         let threads = compute.parallelism.threads
         guard let embedder = try makeEmbedder(threads: threads) else { throw ModelUnavailable.encoder(command: "eval") }
-        let answerer = Answerer(store: store, embedder: embedder, parallelism: compute.parallelism,
+        let answerer = Answerer(store: store, embedder: embedder, parallelism: compute.parallelism, sentenceWeight: sentenceWeight,
                                 makeWriter: { [decoderModel] in try makeAnswerWriter(model: decoderModel, threads: threads) })
         var settings = AskSettings()
         settings.k = k

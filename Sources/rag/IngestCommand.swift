@@ -71,7 +71,7 @@ struct IngestCommand: ParsableCommand {
             + "\(s.skipped.count) skipped"
         if !s.pruned.isEmpty { line += ", \(s.pruned.count) pruned" }
         line += "; \(s.chunks) passages written"
-        if s.vectors > 0 { line += ", \(s.vectors) embedded" }
+        if s.vectors > 0 { line += ", \(s.vectors) embedded with \(s.sentenceVectors) of their sentences" }
         return line + " in " + String(format: "%.2f", s.seconds) + " s → \(index)"
     }
 }
@@ -82,7 +82,7 @@ struct IngestReport: Encodable {
     var summary: IngestSummary
 
     enum CodingKeys: String, CodingKey {
-        case index, files, changed, added, replaced, unchanged, skipped, pruned, chunks, vectors, seconds
+        case index, files, changed, added, replaced, unchanged, skipped, pruned, chunks, vectors, sentenceVectors = "sentence_vectors", seconds
     }
 
     func encode(to encoder: Encoder) throws {
@@ -97,6 +97,7 @@ struct IngestReport: Encodable {
         try c.encode(summary.pruned, forKey: .pruned)
         try c.encode(summary.chunks, forKey: .chunks)
         try c.encode(summary.vectors, forKey: .vectors)
+        try c.encode(summary.sentenceVectors, forKey: .sentenceVectors)
         try c.encode((summary.seconds * 1000).rounded() / 1000, forKey: .seconds)
     }
 }

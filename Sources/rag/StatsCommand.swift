@@ -17,6 +17,7 @@ struct StatsCommand: ParsableCommand {
         var documents: Int
         var chunks: Int
         var vectors: Int
+        var sentenceVectors: Int
         var schemaVersion: String?
         var encoderModel: String?
         var encoderDimension: Int?
@@ -24,7 +25,7 @@ struct StatsCommand: ParsableCommand {
         var lastIngest: String?
 
         enum CodingKeys: String, CodingKey {
-            case index, bytes, documents, chunks, vectors, chunking
+            case index, bytes, documents, chunks, vectors, sentenceVectors = "sentence_vectors", chunking
             case schemaVersion = "schema_version", encoderModel = "encoder_model"
             case encoderDimension = "encoder_dimension", lastIngest = "last_ingest"
         }
@@ -34,7 +35,7 @@ struct StatsCommand: ParsableCommand {
         let stats = try indexOptions.openExisting().statistics()
         let meta = { (key: PassageStore.MetadataKey) in stats.metadata[key.rawValue] }
         let report = Report(index: indexOptions.path, bytes: stats.fileBytes, documents: stats.documents, chunks: stats.chunks,
-                            vectors: stats.vectors, schemaVersion: meta(.schemaVersion), encoderModel: meta(.encoderModel),
+                            vectors: stats.vectors, sentenceVectors: stats.sentenceVectors, schemaVersion: meta(.schemaVersion), encoderModel: meta(.encoderModel),
                             encoderDimension: meta(.encoderDimension).flatMap(Int.init), chunking: meta(.chunking),
                             lastIngest: meta(.lastIngest))
         if output.json { try printJSON(report); return }
@@ -44,7 +45,7 @@ struct StatsCommand: ParsableCommand {
             schema       \(report.schemaVersion ?? "?")
             documents    \(report.documents)
             passages     \(report.chunks)
-            vectors      \(report.vectors)
+            vectors      \(report.vectors) passages, \(report.sentenceVectors) sentences
             encoder      \(encoder)
             chunking     \(report.chunking ?? "not recorded")
             last ingest  \(report.lastIngest ?? "never")

@@ -61,6 +61,17 @@ final class AskEndToEndTests: XCTestCase {
         XCTAssertTrue(report["generation"] is NSNull)
     }
 
+    /// Issue 3's check of meaning over wording: "怎么让模型更听话" shares no content word with the RLHF document,
+    /// yet its passage must rank in the top 3 by dense and by hybrid search.
+    func testParaphrasedQuestionFindsTheRLHFPassage() throws {
+        let index = try corpusIndex()
+        for mode in ["dense", "hybrid"] {
+            let report = try json(rag(["search", "怎么让模型更听话", "--mode", mode, "-k", "3", "--index", index, "--json"]))
+            let sources = try XCTUnwrap(report["hits"] as? [[String: Any]]).compactMap { $0["source"] as? String }
+            XCTAssertTrue(sources.contains("Corpus/11-rlhf.md"), "\(mode): \(sources)")
+        }
+    }
+
     func testQuestionOutsideTheCorpusIsNotCovered() throws {
         let index = try corpusIndex()
         let report = try json(rag(["ask", "量子计算机的工作原理是什么", "--index", index, "--json"]))

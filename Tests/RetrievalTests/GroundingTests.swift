@@ -1,3 +1,4 @@
+import Store
 import XCTest
 @testable import Retrieval
 
@@ -38,5 +39,18 @@ final class GroundingTests: XCTestCase {
         XCTAssertEqual(quotes[0].source, "pre.md")
         XCTAssertEqual(quotes[0].chunk, 1)
         XCTAssertTrue(chunks.contains { $0.text.contains(quotes[1].text) }, "quoted verbatim")
+    }
+
+    /// Sentences whose vectors the index already holds are not embedded again; the rest are.
+    func testThePoolReusesStoredSentenceVectors() throws {
+        let embedder = HashedBigramEmbedder()
+        let chunk = storedChunk("预训练是语言模型的第一个训练阶段。监督微调让模型学会按照指令作答。")
+        let sentences = PassageSentences.quotableSentences(of: chunk.text)
+        XCTAssertEqual(sentences.map(\.text), ["预训练是语言模型的第一个训练阶段。", "监督微调让模型学会按照指令作答。"])
+        let first = sentences[0]
+        let stored = [chunk.id: [SentenceVector(start: first.range.lowerBound, end: first.range.upperBound, vector: embedder.vector(first.text))]]
+        let pool = try PassageSentences(chunks: [chunk], stored: stored, embedder: embedder)
+        XCTAssertEqual(embedder.passagesEmbedded, 1, "only the sentence without a stored vector")
+        XCTAssertEqual(pool.vectors, sentences.map { embedder.vector($0.text) })
     }
 }

@@ -1,5 +1,5 @@
 @testable import Retrieval
-import Store
+@testable import Store
 import XCTest
 
 final class IngestorTests: XCTestCase {
@@ -101,12 +101,12 @@ final class IngestorTests: XCTestCase {
 
     func testAFailureInsideADocumentWritesNothingOfIt() throws {
         let embedder = HashedBigramEmbedder()
-        embedder.failAfterPassages = 2  // the third document's passages fail to embed
+        embedder.failAfterCalls = 2  // the third document fails to embed
         XCTAssertThrowsError(try ingest(embedder: embedder))
         let store = try PassageStore.open(at: folder.indexPath, create: false)
         let stats = try store.statistics()
         XCTAssertEqual([stats.documents, stats.chunks, stats.vectors], [2, 2, 2])
-        embedder.failAfterPassages = .max
+        embedder.failAfterCalls = .max
         XCTAssertEqual(try ingest(embedder: embedder).added, 1)
     }
 
@@ -120,6 +120,40 @@ final class IngestorTests: XCTestCase {
             XCTAssertEqual(error as? StoreError, .encoderMismatch(indexModel: "test-hashed-bigrams", currentModel: "another"))
         }
         XCTAssertThrowsError(try ingest(embedder: nil)) { XCTAssertTrue("\($0)".contains("no encoder is available")) }
+    }
+
+    func testEveryQuotableSentenceIsEmbeddedWithItsPassage() throws {
+        let embedder = HashedBigramEmbedder()
+        let summary = try ingest(embedder: embedder)
+        let store = try PassageStore.open(at: folder.indexPath, create: false)
+        let chunkIDs = try store.vectorMatrix(model: embedder.modelID).chunkIDs
+        let chunks = try store.chunks(ids: chunkIDs)
+        let stored = try store.sentenceVectors(chunkIDs: chunkIDs)
+        var total = 0
+        for chunk in chunks {
+            let expected = PassageSentences.quotableSentences(of: chunk.text)
+            let vectors = stored[chunk.id] ?? []
+            XCTAssertEqual(vectors.map { $0.start..<$0.end }, expected.map(\.range))
+            XCTAssertEqual(vectors.map(\.vector), expected.map { embedder.vector($0.text) })
+            total += vectors.count
+        }
+        XCTAssertGreaterThan(total, 0)
+        XCTAssertEqual(summary.sentenceVectors, total)
+        XCTAssertEqual(embedder.passagesEmbedded, summary.vectors + total, "passages and sentences, nothing twice")
+    }
+
+    /// Documents embedded before sentence vectors existed are re-embedded by the next ingest.
+    func testDocumentsWithoutSentenceVectorsAreReembedded() throws {
+        let embedder = HashedBigramEmbedder()
+        _ = try ingest(embedder: embedder)
+        let store = try PassageStore.open(at: folder.indexPath, create: false)
+        try store.write { db in
+            try db.execute(sql: "DELETE FROM sentence_vectors; UPDATE documents SET sentence_vectors = 0")
+        }
+        let rerun = try ingest(embedder: embedder)
+        XCTAssertEqual([rerun.replaced, rerun.unchanged], [3, 0])
+        XCTAssertGreaterThan(rerun.sentenceVectors, 0)
+        XCTAssertEqual(try ingest(embedder: embedder).unchanged, 3)
     }
 
     func testAnIndexWithoutVectorsGetsThemWhenAnEncoderArrives() throws {

@@ -57,4 +57,46 @@ final class RetrieverTests: XCTestCase {
         XCTAssertEqual(fused.map(\.chunkID), [2, 3, 1, 4])
         XCTAssertEqual(fused[0].score, 1 / 62.0 + 1 / 61.0, accuracy: 1e-12)
     }
+
+    func testDenseScoreBlendsThePassageWithItsBestSentence() {
+        XCTAssertEqual(PassageScoring.score(passage: 0.8, bestSentence: 0.9), 0.85, accuracy: 1e-6)
+        XCTAssertEqual(PassageScoring.score(passage: 0.8, bestSentence: nil), 0.8, "no sentence vectors: the passage's own cosine")
+        XCTAssertEqual(PassageScoring.score(passage: 0.8, bestSentence: 0.9, sentenceWeight: 0), 0.8)
+        let sentences = [SentenceVector(start: 0, end: 1, vector: [1, 0]), SentenceVector(start: 1, end: 2, vector: [0.6, 0.8])]
+        XCTAssertEqual(try XCTUnwrap(PassageScoring.bestSentence(sentences, query: [0, 1])), 0.8, accuracy: 1e-6)
+        XCTAssertNil(PassageScoring.bestSentence([], query: [1, 0]))
+    }
+
+    /// Passage A is further from the query than B as a whole but has one sentence that matches it exactly:
+    /// with sentence scoring A ranks first, with passages alone B does.
+    func testAPassageWhoseSentenceAnswersOutranksOneVaguelyAboutTheQuery() throws {
+        let store = try PassageStore.open(at: folder.indexPath, create: true)
+        let embedder = FixedQueryEmbedder(query: [0, 1, 0])
+        func add(_ name: String, passage: [Float], sentence: [Float]) throws {
+            let text = "一二三四五六七八九十。"
+            try store.replaceDocument(
+                NewDocument(path: name, absolutePath: "/docs/" + name, sha256: name, size: 1, mtime: 1, title: name,
+                            format: "txt", encoding: "utf-8", chunking: "c"),
+                chunks: [NewChunk(text: text, start: 0, end: 11, headingPath: [], tokenCount: 10)],
+                vectors: DocumentVectors(modelID: embedder.modelID, chunks: [
+                    ChunkVectors(passage: passage, sentences: [SentenceVector(start: 0, end: 11, vector: sentence)])]))
+        }
+        try add("a.txt", passage: [0.8, 0.6, 0], sentence: [0, 1, 0])
+        try add("b.txt", passage: [0.714, 0.7, 0], sentence: [0.714, 0.7, 0])
+        let blended = try Retriever(store: store, embedder: embedder).search("问", mode: .dense, k: 2)
+        XCTAssertEqual(blended.map(\.chunk.documentPath), ["a.txt", "b.txt"])
+        XCTAssertEqual(blended[0].score, 0.8, accuracy: 1e-6)
+        let passagesOnly = try Retriever(store: store, embedder: embedder, sentenceWeight: 0).search("问", mode: .dense, k: 2)
+        XCTAssertEqual(passagesOnly.map(\.chunk.documentPath), ["b.txt", "a.txt"])
+    }
+}
+
+/// Every query embeds to one fixed vector; for tests that write the stored vectors by hand.
+final class FixedQueryEmbedder: TextEmbedder {
+    let modelID = "test-fixed-query"
+    let query: [Float]
+    var dimension: Int { query.count }
+    init(query: [Float]) { self.query = query }
+    func embedPassages(_ texts: [String]) throws -> [[Float]] { texts.map { _ in query } }
+    func embedQuery(_ text: String) throws -> [Float] { query }
 }

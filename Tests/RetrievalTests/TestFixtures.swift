@@ -53,15 +53,17 @@ final class HashedBigramEmbedder: TextEmbedder {
     let modelID: String
     let dimension = 64
     var passagesEmbedded = 0
-    /// Throws on the call that would take the total past this many passages (for interruption tests).
-    var failAfterPassages = Int.max
+    var calls = 0
+    /// Throws on every call after this many (ingest embeds one document per call; for interruption tests).
+    var failAfterCalls = Int.max
 
     struct Failure: Error {}
 
     init(modelID: String = "test-hashed-bigrams") { self.modelID = modelID }
 
     func embedPassages(_ texts: [String]) throws -> [[Float]] {
-        if passagesEmbedded + texts.count > failAfterPassages { throw Failure() }
+        if calls >= failAfterCalls { throw Failure() }
+        calls += 1
         passagesEmbedded += texts.count
         return texts.map(vector)
     }

@@ -83,9 +83,9 @@ final class PassageStoreTests: XCTestCase {
     func testReplacingADocumentReplacesItsChunksFullTextAndVectors() throws {
         let store = try PassageStore.open(at: indexPath, create: true)
         try store.replaceDocument(document("a.txt"), chunks: [chunk("预训练模型很大"), chunk("微调模型")],
-                                  vectors: ("test-model", [[1, 0], [0, 1]]))
+                                  vectors: DocumentVectors(modelID: "test-model", passages: [[1, 0], [0, 1]]))
         XCTAssertEqual(try store.lexicalSearch("预训练", limit: 5).count, 1)
-        try store.replaceDocument(document("a.txt", sha: "bb"), chunks: [chunk("强化学习")], vectors: ("test-model", [[0.6, 0.8]]))
+        try store.replaceDocument(document("a.txt", sha: "bb"), chunks: [chunk("强化学习")], vectors: DocumentVectors(modelID: "test-model", passages: [[0.6, 0.8]]))
         XCTAssertEqual(try store.lexicalSearch("预训练", limit: 5).count, 0, "old full-text rows are gone")
         XCTAssertEqual(try store.lexicalSearch("强化", limit: 5).count, 1)
         let stats = try store.statistics()
@@ -97,10 +97,12 @@ final class PassageStoreTests: XCTestCase {
 
     func testRemovingDocumentsCascades() throws {
         let store = try PassageStore.open(at: indexPath, create: true)
-        let id = try store.replaceDocument(document("a.txt"), chunks: [chunk("注意力")], vectors: ("m", [[1, 0]]))
+        let sentence = SentenceVector(start: 0, end: 3, vector: [0, 1])
+        let id = try store.replaceDocument(document("a.txt"), chunks: [chunk("注意力")], vectors: DocumentVectors(
+            modelID: "m", chunks: [ChunkVectors(passage: [1, 0], sentences: [sentence])]))
         try store.removeDocuments(ids: [id])
         let stats = try store.statistics()
-        XCTAssertEqual([stats.documents, stats.chunks, stats.vectors], [0, 0, 0])
+        XCTAssertEqual([stats.documents, stats.chunks, stats.vectors, stats.sentenceVectors], [0, 0, 0, 0])
         XCTAssertEqual(try store.lexicalSearch("注意力", limit: 5), [])
     }
 
@@ -131,8 +133,8 @@ final class PassageStoreTests: XCTestCase {
 
     func testVectorsRoundTripAsOneContiguousMatrix() throws {
         let store = try PassageStore.open(at: indexPath, create: true)
-        try store.replaceDocument(document("a.txt"), chunks: [chunk("一"), chunk("二")], vectors: ("m", [[1, 2, 3], [4, 5, 6]]))
-        try store.replaceDocument(document("b.txt"), chunks: [chunk("三")], vectors: ("m", [[7, 8, 9]]))
+        try store.replaceDocument(document("a.txt"), chunks: [chunk("一"), chunk("二")], vectors: DocumentVectors(modelID: "m", passages: [[1, 2, 3], [4, 5, 6]]))
+        try store.replaceDocument(document("b.txt"), chunks: [chunk("三")], vectors: DocumentVectors(modelID: "m", passages: [[7, 8, 9]]))
         let matrix = try store.vectorMatrix(model: "m")
         XCTAssertEqual(matrix.dimension, 3)
         XCTAssertEqual(matrix.values, [1, 2, 3, 4, 5, 6, 7, 8, 9])
@@ -145,12 +147,51 @@ final class PassageStoreTests: XCTestCase {
 
     func testAnotherEncoderOrDimensionIsRefused() throws {
         let store = try PassageStore.open(at: indexPath, create: true)
-        try store.replaceDocument(document("a.txt"), chunks: [chunk("一")], vectors: ("e5-small", [[1, 0]]))
-        XCTAssertThrowsError(try store.replaceDocument(document("b.txt"), chunks: [chunk("二")], vectors: ("other", [[1, 0]]))) { error in
+        try store.replaceDocument(document("a.txt"), chunks: [chunk("一")], vectors: DocumentVectors(modelID: "e5-small", passages: [[1, 0]]))
+        XCTAssertThrowsError(try store.replaceDocument(document("b.txt"), chunks: [chunk("二")], vectors: DocumentVectors(modelID: "other", passages: [[1, 0]]))) { error in
             XCTAssertEqual(error as? StoreError, .encoderMismatch(indexModel: "e5-small", currentModel: "other"))
             XCTAssertTrue("\(error)".contains("--rebuild"))
         }
-        XCTAssertThrowsError(try store.replaceDocument(document("b.txt"), chunks: [chunk("二")], vectors: ("e5-small", [[1, 0, 0]])))
+        XCTAssertThrowsError(try store.replaceDocument(document("b.txt"), chunks: [chunk("二")], vectors: DocumentVectors(modelID: "e5-small", passages: [[1, 0, 0]])))
         XCTAssertEqual(try store.statistics().documents, 1, "a refused document is not half-written")
+    }
+
+    func testSentenceVectorsRoundTripPerChunkInOrder() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        let first = [SentenceVector(start: 0, end: 2, vector: [0, 1]), SentenceVector(start: 3, end: 7, vector: [0.6, 0.8])]
+        try store.replaceDocument(document("a.txt"), chunks: [chunk("一二。三四五六"), chunk("七")], vectors: DocumentVectors(
+            modelID: "m", chunks: [ChunkVectors(passage: [1, 0], sentences: first), ChunkVectors(passage: [0, 1], sentences: [])]))
+        let ids = try store.vectorMatrix(model: "m").chunkIDs
+        let stored = try store.sentenceVectors(chunkIDs: ids)
+        XCTAssertEqual(stored[ids[0]], first)
+        XCTAssertNil(stored[ids[1]], "a chunk without sentence vectors is left out")
+        XCTAssertEqual(try store.statistics().sentenceVectors, 2)
+        XCTAssertEqual(try store.document(atAbsolutePath: "/docs/a.txt")?.hasSentenceVectors, true)
+        XCTAssertThrowsError(try store.replaceDocument(document("b.txt"), chunks: [chunk("八")], vectors: DocumentVectors(
+            modelID: "m", chunks: [ChunkVectors(passage: [1, 0], sentences: [SentenceVector(start: 0, end: 1, vector: [1, 0, 0])])])),
+            "a sentence vector of another dimension is refused")
+    }
+
+    /// An index written by the first schema (passage vectors only) opens, migrates, and marks its documents
+    /// as lacking sentence vectors, so the next ingest re-embeds them; its passage vectors stay searchable.
+    func testVersion1IndexIsMigratedAndItsDocumentsAskForSentenceVectors() throws {
+        let queue = try DatabaseQueue(path: indexPath)
+        try SchemaMigrations.migrator.migrate(queue, upTo: "v1: documents, chunks, vectors, full text, metadata")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO documents (id, path, absolute_path, sha256, size, mtime, title, format, encoding, chunking, encoder_model, ingested_at)
+                VALUES (1, 'a.txt', '/docs/a.txt', 'aa', 1, 1, 'a', 'txt', 'utf-8', 'c', 'm', 1);
+                INSERT INTO chunks (id, document_id, ordinal, text, start_offset, end_offset, heading_path, token_count)
+                VALUES (1, 1, 0, '注意力', 0, 3, '[]', 3);
+                INSERT INTO chunk_vectors (chunk_id, model_id, vector) VALUES (1, 'm', x'0000803f00000000');
+                INSERT INTO index_metadata (key, value) VALUES ('encoder_model', 'm'), ('encoder_dimension', '2');
+                """)
+        }
+        try queue.close()
+        let store = try PassageStore.open(at: indexPath, create: false)
+        XCTAssertEqual(try store.metadata(.schemaVersion), "2")
+        XCTAssertEqual(try store.document(atAbsolutePath: "/docs/a.txt")?.hasSentenceVectors, false)
+        XCTAssertEqual(try store.vectorMatrix(model: "m").values, [1, 0])
+        XCTAssertEqual(try store.sentenceVectors(chunkIDs: [1]), [:])
     }
 }
