@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering (each arrow is "may import"):
-//   Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
+//   CKernels ← Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
 //   Checksum ← Store ← Retrieval                           (documents, chunks, vectors, search)
 //   rag ← everything, plus ArgumentParser                  (thin composition root)
 // Retrieval talks to the engine only through its own protocols; `rag` wires the two together.
@@ -28,7 +28,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "Checksum", swiftSettings: nativeCPU),
-        .target(name: "Kernels", swiftSettings: kernelSettings),
+        // Int8 dot products in C: the one instruction family Swift cannot emit (PERF.md §4). BENCHMARKS.md, Decoder.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-march=native", "-O3"])]),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: kernelSettings),
         .target(name: "ModelFiles", dependencies: ["Kernels", "Checksum"], swiftSettings: nativeCPU),
         .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: nativeCPU),
         .target(name: "Inference", dependencies: ["Kernels", "ModelFiles", "Tokenization"], swiftSettings: kernelSettings),

@@ -166,7 +166,7 @@ public final class Qwen2Decoder: LanguageModel {
     /// y = x·Wᵀ + bias for `n` token rows: matrix-vector for one token (decode), GEMM for several (prefill).
     private func linear(_ x: UnsafePointer<Float>, _ n: Int, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
                         into y: UnsafeMutablePointer<Float>) {
-        if n == 1, roundsActivations, w.type == .q5_0 {
+        if n == 1, roundsActivations, w.type == .q5_0 || w.type == .q8_0 {
             // Decode: the integer kernel on the same 8-bit activation the rounding below would produce.
             MatrixVector.multiply(w, Q8Activation(x, count: w.columns), bias: bias, into: y, parallelism: parallelism)
             return

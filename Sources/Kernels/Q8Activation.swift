@@ -1,10 +1,14 @@
+import CKernels
+
 /// An activation vector quantised once per matrix-vector product to ggml Q8_0 blocks (32 values, scale
 /// d = amax/127 rounded to f16, q = round-to-nearest-even(x·127/amax)), the same integers llama.cpp multiplies.
-/// Values are kept widened to Int16 so the weight kernels load them directly.
+/// Values are kept as bytes for the C int8 kernels and widened to Int16 for the Swift ones.
 public struct Q8Activation {
     public let count: Int
     /// count values in −127…127.
     let values: [Int16]
+    /// The same values as bytes.
+    let bytes: [Int8]
     /// One scale per block of 32.
     let scales: [Float]
 
@@ -23,6 +27,7 @@ public struct Q8Activation {
             for i in 0..<32 { values[32 * b + i] = Int16((block[i] * inverse).rounded(.toNearestOrEven)) }
         }
         self.values = values
+        self.bytes = values.map { Int8(truncatingIfNeeded: $0) }
         self.scales = scales
     }
 
@@ -74,17 +79,38 @@ extension Q5_0Format {
 }
 
 extension MatrixVector {
-    /// y = W·a (+ bias) with `a` already quantised to 8 bits: the integer path for Q5_0 weights (the most common
-    /// type in the Qwen file and the slowest to decode to f32). Other types fall back to the f32 path on the
-    /// dequantised activation.
+    /// True when this build has the C int8 kernels (`CKernels`: AVX-512 VNNI or AVX2).
+    public static let hasNativeInt8 = rag_int8_kernels_available() != 0
+
+    /// Which kernel `multiply(_:_:bias:into:parallelism:)` runs.
+    public enum Int8Path: Sendable { case native, swift }
+
+    /// y = W·a (+ bias) with `a` already quantised to 8 bits: integer dot products for Q5_0 weights (the most
+    /// common type in the Qwen file and the slowest to decode to f32) and Q8_0 (its output projection), in C
+    /// where the build has the instructions (`path` .native) and in Swift otherwise (Q8_0 then takes the f32
+    /// path on the dequantised activation, with identical rounding). Other types take the f32 path.
     public static func multiply(_ w: WeightMatrix, _ a: Q8Activation, bias: UnsafePointer<Float>?,
-                                into y: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+                                into y: UnsafeMutablePointer<Float>, parallelism: Parallelism,
+                                path: Int8Path = hasNativeInt8 ? .native : .swift) {
         precondition(a.count == w.columns, "activation length must equal the matrix's columns")
+        let blocks = w.columns / 32
+        if path == .native, w.type == .q5_0 || w.type == .q8_0 {
+            let dot = w.type == .q5_0 ? rag_q5_0_q8_0_dot : rag_q8_0_q8_0_dot
+            a.bytes.withUnsafeBufferPointer { bytes in
+                a.scales.withUnsafeBufferPointer { scales in
+                    parallelism.forEachChunk(of: w.rows) { rows in
+                        for r in rows {
+                            y[r] = dot(w.row(r), Int32(blocks), bytes.baseAddress!, scales.baseAddress!) + (bias?[r] ?? 0)
+                        }
+                    }
+                }
+            }
+            return
+        }
         guard w.type == .q5_0 else {
             multiply(w, a.dequantized(), bias: bias, into: y, parallelism: parallelism)
             return
         }
-        let blocks = w.columns / 32
         Q5_0Format.fifthBits.withUnsafeBufferPointer { table in
             a.values.withUnsafeBufferPointer { values in
                 a.scales.withUnsafeBufferPointer { scales in

@@ -152,26 +152,53 @@ final class ActivationRoundingTests: XCTestCase {
     }
 }
 
-/// The integer Q5_0 path against the f32 reference on the same rounded activation.
+/// The integer paths (C int8 kernels where the build has them, Swift otherwise) against the f32 reference on
+/// the same rounded activation.
 extension DecoderKernelTests {
-    func testIntegerQ5_0MatrixVectorMatchesReferenceOnRoundedActivation() {
+    func testInt8MatrixVectorMatchesReferenceOnRoundedActivation() {
         let kernels = self
         let rows = 29, columns = 896
-        let bytes = kernels.randomBlocks(.q5_0, count: rows * columns / 32)
         let x = kernels.randomFloats(columns).map { $0 * 3 }
         let activation = x.withUnsafeBufferPointer { Q8Activation($0.baseAddress!, count: columns) }
         var rounded = [Float](repeating: 0, count: columns)
         ActivationRounding.apply(x, count: columns, for: .q5_0, into: &rounded)
         XCTAssertEqual(activation.dequantized(), rounded, "same integers and scales as ActivationRounding")
         let bias = kernels.randomFloats(rows)
-        bytes.withUnsafeBytes { raw in
-            let w = WeightMatrix(type: .q5_0, rows: rows, columns: columns, base: raw.baseAddress!)!
-            var reference = [Float](repeating: 0, count: rows)
-            MatrixVector.reference(w, rounded, bias: bias, into: &reference)
-            for threads in [1, 2] {
-                var fast = [Float](repeating: .nan, count: rows)
-                MatrixVector.multiply(w, activation, bias: bias, into: &fast, parallelism: Parallelism(threads: threads))
-                for r in 0..<rows { XCTAssertEqual(fast[r], reference[r], accuracy: 1e-3 * max(1, abs(reference[r])), "row \(r)") }
+        let paths: [MatrixVector.Int8Path] = MatrixVector.hasNativeInt8 ? [.native, .swift] : [.swift]
+        for type in [TensorType.q5_0, .q8_0] {
+            let bytes = kernels.randomBlocks(type, count: rows * columns / 32)
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
+                var reference = [Float](repeating: 0, count: rows)
+                MatrixVector.reference(w, rounded, bias: bias, into: &reference)
+                for path in paths {
+                    for threads in [1, 2] {
+                        var fast = [Float](repeating: .nan, count: rows)
+                        MatrixVector.multiply(w, activation, bias: bias, into: &fast, parallelism: Parallelism(threads: threads), path: path)
+                        for r in 0..<rows {
+                            XCTAssertEqual(fast[r], reference[r], accuracy: 1e-3 * max(1, abs(reference[r])), "\(type) \(path) row \(r)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Odd block counts (the tail after pairs of blocks) and the extreme byte −128 in Q8_0 weights.
+    func testNativeInt8KernelsHandleTailsAndExtremes() throws {
+        try XCTSkipUnless(MatrixVector.hasNativeInt8, "this build has no C int8 kernels (no AVX2)")
+        let kernels = self
+        for (type, columns) in [(TensorType.q5_0, 96), (.q8_0, 96), (.q8_0, 32)] {
+            var bytes = kernels.randomBlocks(type, count: columns / 32)
+            if type == .q8_0 { bytes[2] = 0x80; bytes[3] = 0x7F }
+            let x = kernels.randomFloats(columns)
+            let activation = x.withUnsafeBufferPointer { Q8Activation($0.baseAddress!, count: columns) }
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, rows: 1, columns: columns, base: raw.baseAddress!)!
+                var reference: Float = 0, native: Float = .nan
+                MatrixVector.reference(w, activation.dequantized(), bias: nil, into: &reference)
+                MatrixVector.multiply(w, activation, bias: nil, into: &native, parallelism: Parallelism(threads: 1), path: .native)
+                XCTAssertEqual(native, reference, accuracy: 1e-4 * max(1, abs(reference)), "\(type) \(columns)")
             }
         }
     }
