@@ -93,6 +93,95 @@ float rag_q8_0_q8_0_dot(const void *blocks, int count, const int8_t *values, con
     return horizontal_sum(acc);
 }
 
+/// The 6-bit scales (`scale`) and mins (`min`) of a Q4_K block's eight sub-blocks, unpacked from 12 bytes.
+static inline void q4_K_scales(const uint8_t *packed, uint8_t scale[8], uint8_t min[8]) {
+    for (int j = 0; j < 4; j++) {
+        scale[j] = packed[j] & 63;
+        min[j] = packed[j + 4] & 63;
+        scale[j + 4] = (packed[j + 8] & 0x0F) | ((packed[j] >> 6) << 4);
+        min[j + 4] = (packed[j + 8] >> 4) | ((packed[j + 4] >> 6) << 4);
+    }
+}
+
+// K-quant weights are unsigned (Q4_K nibbles 0-15, Q6_K 0-63) and go straight into vpmaddubsw against the
+// signed activations; the offsets (Q4_K's mins, Q6_K's -32) are applied once per sub-block through the
+// activation's 16-value sums. Pair sums stay within int16: 2·63·127 < 32768.
+
+float rag_q4_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16) {
+    const uint8_t *block = (const uint8_t *)blocks;
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    float offsets = 0;
+    for (int b = 0; b < count; b++, block += 144) {
+        const int8_t *x = values + 256 * b;
+        const int16_t *sums = sums16 + 16 * b;
+        uint8_t scale[8], min[8];
+        q4_K_scales(block + 4, scale, min);
+        int32_t minimum = 0;
+        for (int s = 0; s < 8; s++) minimum += min[s] * (sums[2 * s] + sums[2 * s + 1]);
+        __m256i total = _mm256_setzero_si256();
+        for (int g = 0; g < 4; g++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *)(block + 16 + 32 * g));
+            const __m256i low = _mm256_maddubs_epi16(_mm256_and_si256(q, nibble), _mm256_loadu_si256((const __m256i *)(x + 64 * g)));
+            const __m256i high = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(q, 4), nibble),
+                                                      _mm256_loadu_si256((const __m256i *)(x + 64 * g + 32)));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(low, _mm256_set1_epi16(scale[2 * g])));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(high, _mm256_set1_epi16(scale[2 * g + 1])));
+        }
+        const float dx = scales[b];
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half_to_float(block) * dx), _mm256_cvtepi32_ps(total), acc);
+        offsets += half_to_float(block + 2) * dx * (float)minimum;
+    }
+    return horizontal_sum(acc) - offsets;
+}
+
+/// Sixteen int16 lanes: `a` in the low eight, `b` in the high eight (one scale per 16 weights).
+static inline __m256i two_scales(int8_t a, int8_t b) {
+    return _mm256_set_m128i(_mm_set1_epi16(b), _mm_set1_epi16(a));
+}
+
+float rag_q6_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16) {
+    const uint8_t *block = (const uint8_t *)blocks;
+    const __m256i nibble = _mm256_set1_epi8(0x0F), pair = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps();
+    float offsets = 0;
+    for (int b = 0; b < count; b++, block += 210) {
+        const int8_t *x = values + 256 * b;
+        const int16_t *sums = sums16 + 16 * b;
+        const int8_t *scale = (const int8_t *)(block + 192);
+        int32_t offset = 0;
+        for (int s = 0; s < 16; s++) offset += scale[s] * sums[s];
+        __m256i total = _mm256_setzero_si256();
+        for (int half = 0; half < 2; half++) {
+            const uint8_t *ql = block + 64 * half, *qh = block + 128 + 32 * half;
+            const int8_t *sc = scale + 8 * half, *xh = x + 128 * half;
+            const __m256i low0 = _mm256_loadu_si256((const __m256i *)ql);
+            const __m256i low1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            const __m256i high = _mm256_loadu_si256((const __m256i *)qh);
+            // Weights 0-31, 32-63, 64-95 and 96-127 of this half: a nibble plus two high bits shifted to bit 4.
+            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(low0, nibble), _mm256_slli_epi16(_mm256_and_si256(high, pair), 4));
+            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(low1, nibble),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2), pair), 4));
+            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(low0, 4), nibble),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 4), pair), 4));
+            const __m256i q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(low1, 4), nibble),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 6), pair), 4));
+            const __m256i p1 = _mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)xh));
+            const __m256i p2 = _mm256_maddubs_epi16(q2, _mm256_loadu_si256((const __m256i *)(xh + 32)));
+            const __m256i p3 = _mm256_maddubs_epi16(q3, _mm256_loadu_si256((const __m256i *)(xh + 64)));
+            const __m256i p4 = _mm256_maddubs_epi16(q4, _mm256_loadu_si256((const __m256i *)(xh + 96)));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(p1, two_scales(sc[0], sc[1])));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(p2, two_scales(sc[2], sc[3])));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(p3, two_scales(sc[4], sc[5])));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(p4, two_scales(sc[6], sc[7])));
+        }
+        const float d = half_to_float(block + 208) * scales[b];
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(total), acc);
+        offsets += d * 32.0f * (float)offset;
+    }
+    return horizontal_sum(acc) - offsets;
+}
+
 #else
 
 float rag_q5_0_q8_0_dot(const void *blocks, int count, const int8_t *values, const float *scales) {
@@ -102,6 +191,16 @@ float rag_q5_0_q8_0_dot(const void *blocks, int count, const int8_t *values, con
 
 float rag_q8_0_q8_0_dot(const void *blocks, int count, const int8_t *values, const float *scales) {
     (void)blocks; (void)count; (void)values; (void)scales;
+    return 0;
+}
+
+float rag_q4_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16) {
+    (void)blocks; (void)count; (void)values; (void)scales; (void)sums16;
+    return 0;
+}
+
+float rag_q6_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16) {
+    (void)blocks; (void)count; (void)values; (void)scales; (void)sums16;
     return 0;
 }
 

@@ -166,10 +166,18 @@ public final class Qwen2Decoder: LanguageModel {
     /// y = x·Wᵀ + bias for `n` token rows: matrix-vector for one token (decode), GEMM for several (prefill).
     private func linear(_ x: UnsafePointer<Float>, _ n: Int, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
                         into y: UnsafeMutablePointer<Float>) {
-        if n == 1, roundsActivations, w.type == .q5_0 || w.type == .q8_0 {
-            // Decode: the integer kernel on the same 8-bit activation the rounding below would produce.
-            MatrixVector.multiply(w, Q8Activation(x, count: w.columns), bias: bias, into: y, parallelism: parallelism)
-            return
+        if n == 1, roundsActivations {
+            // Decode: integer kernels on the same 8-bit activation the rounding below would produce.
+            switch w.type {
+            case .q5_0, .q8_0:
+                MatrixVector.multiply(w, Q8Activation(x, count: w.columns), bias: bias, into: y, parallelism: parallelism)
+                return
+            case .q4_K, .q6_K:
+                MatrixVector.multiply(w, Q8KActivation(x, count: w.columns), bias: bias, into: y, parallelism: parallelism)
+                return
+            default:
+                break
+            }
         }
         var x = x
         if roundsActivations, ActivationRounding.blockSize(for: w.type) != nil {

@@ -8,7 +8,8 @@ import Kernels
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Timing loops for scripts/bench-embed and scripts/bench-search.",
-        shouldDisplay: false, subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self, BenchMatrixMultiplyCommand.self])
+        shouldDisplay: false, subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self, BenchMatrixMultiplyCommand.self,
+                                         BenchMatrixVectorCommand.self])
 }
 
 /// Monotonic seconds.
@@ -153,5 +154,71 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
         let flops = 2.0 * Double(tokens) * Double(outputs) * Double(inputs)
         print(String(format: "{\"threads\": %d, \"tokens\": %d, \"outputs\": %d, \"inputs\": %d, \"gflops\": %.1f}",
                      compute.parallelism.threads, tokens, outputs, inputs, flops / best / 1e9))
+    }
+}
+
+/// `rag bench matvec`: decode's matrix-vector step for each quantised type of the Qwen file, through the
+/// Swift kernels and the C int8 kernels (`CKernels`), on random weights of Qwen2.5-0.5B's FFN shape. Each
+/// timed call includes quantising the activation, as in decode. Reports weight GB/s (hot cache, best of
+/// `--rounds`) per type and path: the measurement behind keeping the C target.
+struct BenchMatrixVectorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "matvec", abstract: "Matrix-vector GB/s per weight type, Swift vs C.")
+
+    @Option(help: "Calls to time per type and path (best is reported).") var rounds = 50
+    @OptionGroup var compute: ComputeOptions
+
+    struct Row: Encodable { var type: String; var rows: Int; var columns: Int; var path: String; var gigabytesPerSecond: Double }
+
+    func run() throws {
+        var generator = SplitMix(seed: 5)
+        var report: [Row] = []
+        // Q5_0/Q8_0 as the gate/up and output projections (4864 rows of 896), K-quants as the down projection.
+        for (type, rows, columns) in [(TensorType.q5_0, 4864, 896), (.q8_0, 4864, 896), (.q4_K, 896, 4864), (.q6_K, 896, 4864)] {
+            let weights = Self.randomBlocks(type, rows: rows, columns: columns, generator: &generator)
+            let x = (0..<columns).map { _ in Float(generator.nextUnit() * 4 - 2) }
+            var y = [Float](repeating: 0, count: rows)
+            let paths: [MatrixVector.Int8Path] = MatrixVector.hasNativeInt8 ? [.swift, .native] : [.swift]
+            weights.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
+                for path in paths {
+                    var best = Double.infinity
+                    for _ in 0..<max(1, rounds) {
+                        let start = monotonicSeconds()
+                        x.withUnsafeBufferPointer { x in
+                            if type == .q4_K || type == .q6_K {
+                                MatrixVector.multiply(w, Q8KActivation(x.baseAddress!, count: columns), bias: nil, into: &y,
+                                                      parallelism: compute.parallelism, path: path)
+                            } else {
+                                MatrixVector.multiply(w, Q8Activation(x.baseAddress!, count: columns), bias: nil, into: &y,
+                                                      parallelism: compute.parallelism, path: path)
+                            }
+                        }
+                        best = min(best, monotonicSeconds() - start)
+                    }
+                    report.append(Row(type: type.description, rows: rows, columns: columns, path: path == .native ? "c" : "swift",
+                                      gigabytesPerSecond: Double(weights.count) / best / 1e9))
+                }
+            }
+        }
+        try printJSON(report)
+    }
+
+    /// Random blocks with small finite f16 scales where the format keeps them.
+    static func randomBlocks(_ type: TensorType, rows: Int, columns: Int, generator: inout SplitMix) -> [UInt8] {
+        let blocks = rows * columns / type.weightsPerBlock
+        var bytes = (0..<(blocks * type.bytesPerBlock)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let scaleOffsets: [Int] = switch type {
+        case .q4_K: [0, 2]
+        case .q6_K: [208]
+        default: [0]
+        }
+        for b in 0..<blocks {
+            for offset in scaleOffsets {
+                let bits = Float16(Float(generator.nextUnit()) * 0.02).bitPattern
+                bytes[b * type.bytesPerBlock + offset] = UInt8(bits & 0xFF)
+                bytes[b * type.bytesPerBlock + offset + 1] = UInt8(bits >> 8)
+            }
+        }
+        return bytes
     }
 }

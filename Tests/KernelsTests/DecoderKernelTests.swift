@@ -202,4 +202,40 @@ extension DecoderKernelTests {
             }
         }
     }
+
+    /// The K-quant integer kernels against the f32 reference on the same Q8_K-rounded activation.
+    func testQ8KMatrixVectorMatchesReferenceOnRoundedActivation() {
+        let kernels = self
+        let rows = 13, columns = 768
+        let x = kernels.randomFloats(columns).map { $0 * 5 }
+        let activation = x.withUnsafeBufferPointer { Q8KActivation($0.baseAddress!, count: columns) }
+        var rounded = [Float](repeating: 0, count: columns)
+        ActivationRounding.apply(x, count: columns, for: .q4_K, into: &rounded)
+        XCTAssertEqual(activation.dequantized(), rounded, "same integers and scales as ActivationRounding")
+        let values = activation.values.map(Int.init)
+        XCTAssertEqual(activation.sums16.map(Int.init), (0..<(columns / 16)).map { g in values[(16 * g)..<(16 * g + 16)].reduce(0, +) })
+        let bias = kernels.randomFloats(rows)
+        let paths: [MatrixVector.Int8Path] = MatrixVector.hasNativeInt8 ? [.native, .swift] : [.swift]
+        for type in [TensorType.q4_K, .q6_K] {
+            let bytes = kernels.randomBlocks(type, count: rows * columns / 256)
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
+                var reference = [Float](repeating: 0, count: rows)
+                MatrixVector.reference(w, rounded, bias: bias, into: &reference)
+                for path in paths {
+                    for threads in [1, 2] {
+                        var fast = [Float](repeating: .nan, count: rows)
+                        MatrixVector.multiply(w, activation, bias: bias, into: &fast, parallelism: Parallelism(threads: threads), path: path)
+                        for r in 0..<rows {
+                            XCTAssertEqual(fast[r], reference[r], accuracy: 1e-3 * max(1, abs(reference[r])), "\(type) \(path) row \(r)")
+                        }
+                    }
+                }
+            }
+        }
+        // An all-zero activation block quantises to zeros with a zero scale.
+        let zeros = [Float](repeating: 0, count: 256)
+        let quiet = zeros.withUnsafeBufferPointer { Q8KActivation($0.baseAddress!, count: 256) }
+        XCTAssertEqual(quiet.dequantized(), zeros)
+    }
 }

@@ -6,8 +6,8 @@
 // C). Everything else stays in Swift; each function has a Swift reference in the Kernels target and a test
 // comparing the two.
 //
-// Activations are ggml Q8_0 blocks split into two arrays: `values` (32 int8 per block, -127...127) and
-// `scales` (one f32 per block). Weight rows are the raw ggml blocks.
+// Activations are 8-bit blocks split into arrays: `values` (int8, -127...127), `scales` (one f32 per block:
+// Q8_0 blocks of 32 for Q5_0/Q8_0 weights, Q8_K blocks of 256 for the K-quants). Weight rows are raw ggml blocks.
 
 #include <stdint.h>
 
@@ -19,5 +19,13 @@ float rag_q5_0_q8_0_dot(const void *blocks, int count, const int8_t *values, con
 
 /// Σ over `count` Q8_0 blocks (34 bytes: f16 d, 32 int8) of d·dx·Σ w·x.
 float rag_q8_0_q8_0_dot(const void *blocks, int count, const int8_t *values, const float *scales);
+
+/// Σ over `count` Q4_K blocks (144 bytes: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 nibble
+/// bytes) against Q8_K activation blocks: 256 `values`, one f32 `scales` entry, and `sums16`, the sum of
+/// each 16 consecutive values (16 per block).
+float rag_q4_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16);
+
+/// The same for Q6_K blocks (210 bytes: 128 low-nibble bytes, 64 bytes of high bit pairs, 16 int8 scales, f16 d).
+float rag_q6_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16);
 
 #endif
