@@ -53,11 +53,6 @@ public final class E5Encoder: @unchecked Sendable {
         return embed(contentIDs: content, parallelism: parallelism)
     }
 
-    /// Batches this short (a search query) run on one thread: each of their matrix products takes ~100 µs,
-    /// about what it takes libdispatch to wake a second worker, so splitting them only adds hand-offs
-    /// (measured: 2 threads 10–12 ms per query against 9 ms on one, `scripts/bench-embed`).
-    static let singleThreadTokens = 32
-
     /// Vectors for texts already tokenised by `contentIDs(_:role:)`.
     public func embed(contentIDs content: [[Int32]], parallelism: Parallelism) -> [[Float]] {
         // Cut each text into windows: `<s>` + at most `windowLength` content ids + `</s>`.
@@ -84,8 +79,7 @@ public final class E5Encoder: @unchecked Sendable {
                                    intermediateSize: hyperparameters.intermediateSize)
             }
             let batch = Array(windows[first..<last])
-            let means = forward(batch.map(\.ids), state: state!,
-                                parallelism: tokens <= Self.singleThreadTokens ? Parallelism(threads: 1) : parallelism)
+            let means = forward(batch.map(\.ids), state: state!, parallelism: parallelism)
             for (w, window) in batch.enumerated() {
                 let weight = Double(window.ids.count - 2)
                 for c in 0..<dimension { sums[window.text][c] += weight * Double(means[w * dimension + c]) }

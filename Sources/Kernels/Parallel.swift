@@ -11,20 +11,21 @@ public struct Parallelism: Sendable {
     /// All cores of this machine.
     public static var allCores: Parallelism { Parallelism(threads: ProcessInfoCores.active) }
 
-    /// Runs `body` over contiguous sub-ranges of `0..<count` covering it exactly, one per thread.
-    /// `body` must only write to memory its own range owns.
+    /// Runs `body` over contiguous sub-ranges of `0..<count` covering it exactly, one per thread (on the
+    /// spinning `WorkerPool`). `body` must only write to memory its own range owns.
     public func forEachChunk(of count: Int, _ body: (Range<Int>) -> Void) {
         let workers = min(threads, count)
         guard workers > 1 else {
             if count > 0 { body(0..<count) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lo = count * w / workers, hi = count * (w + 1) / workers
-                if lo < hi { body(lo..<hi) }
-            }
+        let chunk = { (w: Int) in
+            let lo = count * w / workers, hi = count * (w + 1) / workers
+            if lo < hi { body(lo..<hi) }
         }
+        if WorkerPool.shared.run(workers, chunk) != nil { return }
+        // The pool is busy (a nested or concurrent call) or smaller than asked: libdispatch's threads.
+        DispatchQueue.concurrentPerform(iterations: workers, execute: chunk)
     }
 }
 

@@ -11,6 +11,13 @@
 
 #include <stdint.h>
 
+/// A spin-wait hint (`pause` on x86): lets the other hyperthread run and saves power while a worker polls.
+static inline void rag_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// 1 when this build has the kernels below (AVX-512 VNNI, or AVX2), 0 when callers must use their own code.
 int rag_int8_kernels_available(void);
 
