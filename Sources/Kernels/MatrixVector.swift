@@ -30,6 +30,15 @@ public enum MatrixVector {
         }
     }
 
+    /// y[r] = rowDot(row r) + bias[r] for every row, rows split across threads: the loop of the int8 paths.
+    @inline(__always)
+    static func forEachRow(_ w: WeightMatrix, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                           parallelism: Parallelism, _ rowDot: (UnsafeRawPointer) -> Float) {
+        parallelism.forEachChunk(of: w.rows) { rows in
+            for r in rows { y[r] = rowDot(w.row(r)) + (bias?[r] ?? 0) }
+        }
+    }
+
     /// Each row through the reference decoder, summed in double precision: the oracle.
     public static func reference(_ w: WeightMatrix, _ x: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                  into y: UnsafeMutablePointer<Float>) {

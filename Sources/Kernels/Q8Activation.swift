@@ -98,10 +98,8 @@ extension MatrixVector {
             let dot = w.type == .q5_0 ? rag_q5_0_q8_0_dot : rag_q8_0_q8_0_dot
             a.bytes.withUnsafeBufferPointer { bytes in
                 a.scales.withUnsafeBufferPointer { scales in
-                    parallelism.forEachChunk(of: w.rows) { rows in
-                        for r in rows {
-                            y[r] = dot(w.row(r), Int32(blocks), bytes.baseAddress!, scales.baseAddress!) + (bias?[r] ?? 0)
-                        }
+                    forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
+                        dot(row, Int32(blocks), bytes.baseAddress!, scales.baseAddress!)
                     }
                 }
             }
@@ -114,11 +112,8 @@ extension MatrixVector {
         Q5_0Format.fifthBits.withUnsafeBufferPointer { table in
             a.values.withUnsafeBufferPointer { values in
                 a.scales.withUnsafeBufferPointer { scales in
-                    parallelism.forEachChunk(of: w.rows) { rows in
-                        for r in rows {
-                            y[r] = Q5_0Format.dot(blocks: w.row(r), count: blocks, table.baseAddress!,
-                                                  values.baseAddress!, scales.baseAddress!) + (bias?[r] ?? 0)
-                        }
+                    forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
+                        Q5_0Format.dot(blocks: row, count: blocks, table.baseAddress!, values.baseAddress!, scales.baseAddress!)
                     }
                 }
             }

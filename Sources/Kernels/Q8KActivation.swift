@@ -60,10 +60,8 @@ extension MatrixVector {
         a.values.withUnsafeBufferPointer { values in
             a.scales.withUnsafeBufferPointer { scales in
                 a.sums16.withUnsafeBufferPointer { sums in
-                    parallelism.forEachChunk(of: w.rows) { rows in
-                        for r in rows {
-                            y[r] = dot(w.row(r), blocks, values.baseAddress!, scales.baseAddress!, sums.baseAddress!) + (bias?[r] ?? 0)
-                        }
+                    forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
+                        dot(row, blocks, values.baseAddress!, scales.baseAddress!, sums.baseAddress!)
                     }
                 }
             }

@@ -155,18 +155,13 @@ final class ActivationRoundingTests: XCTestCase {
 /// The integer paths (C int8 kernels where the build has them, Swift otherwise) against the f32 reference on
 /// the same rounded activation.
 extension DecoderKernelTests {
-    func testInt8MatrixVectorMatchesReferenceOnRoundedActivation() {
-        let kernels = self
-        let rows = 29, columns = 896
-        let x = kernels.randomFloats(columns).map { $0 * 3 }
-        let activation = x.withUnsafeBufferPointer { Q8Activation($0.baseAddress!, count: columns) }
-        var rounded = [Float](repeating: 0, count: columns)
-        ActivationRounding.apply(x, count: columns, for: .q5_0, into: &rounded)
-        XCTAssertEqual(activation.dequantized(), rounded, "same integers and scales as ActivationRounding")
-        let bias = kernels.randomFloats(rows)
+    /// For each type: random weights, the reference on `rounded`, and `multiply` on every path and thread count.
+    func checkInt8Paths(_ types: [TensorType], rows: Int, columns: Int, rounded: [Float],
+                        multiply: (WeightMatrix, [Float], inout [Float], Parallelism, MatrixVector.Int8Path) -> Void) {
+        let bias = randomFloats(rows)
         let paths: [MatrixVector.Int8Path] = MatrixVector.hasNativeInt8 ? [.native, .swift] : [.swift]
-        for type in [TensorType.q5_0, .q8_0] {
-            let bytes = kernels.randomBlocks(type, count: rows * columns / 32)
+        for type in types {
+            let bytes = randomBlocks(type, count: rows * columns / type.weightsPerBlock)
             bytes.withUnsafeBytes { raw in
                 let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
                 var reference = [Float](repeating: 0, count: rows)
@@ -174,13 +169,25 @@ extension DecoderKernelTests {
                 for path in paths {
                     for threads in [1, 2] {
                         var fast = [Float](repeating: .nan, count: rows)
-                        MatrixVector.multiply(w, activation, bias: bias, into: &fast, parallelism: Parallelism(threads: threads), path: path)
+                        multiply(w, bias, &fast, Parallelism(threads: threads), path)
                         for r in 0..<rows {
                             XCTAssertEqual(fast[r], reference[r], accuracy: 1e-3 * max(1, abs(reference[r])), "\(type) \(path) row \(r)")
                         }
                     }
                 }
             }
+        }
+    }
+
+    func testInt8MatrixVectorMatchesReferenceOnRoundedActivation() {
+        let columns = 896
+        let x = randomFloats(columns).map { $0 * 3 }
+        let activation = x.withUnsafeBufferPointer { Q8Activation($0.baseAddress!, count: columns) }
+        var rounded = [Float](repeating: 0, count: columns)
+        ActivationRounding.apply(x, count: columns, for: .q5_0, into: &rounded)
+        XCTAssertEqual(activation.dequantized(), rounded, "same integers and scales as ActivationRounding")
+        checkInt8Paths([.q5_0, .q8_0], rows: 29, columns: columns, rounded: rounded) { w, bias, y, parallelism, path in
+            MatrixVector.multiply(w, activation, bias: bias, into: &y, parallelism: parallelism, path: path)
         }
     }
 
@@ -205,33 +212,16 @@ extension DecoderKernelTests {
 
     /// The K-quant integer kernels against the f32 reference on the same Q8_K-rounded activation.
     func testQ8KMatrixVectorMatchesReferenceOnRoundedActivation() {
-        let kernels = self
-        let rows = 13, columns = 768
-        let x = kernels.randomFloats(columns).map { $0 * 5 }
+        let columns = 768
+        let x = randomFloats(columns).map { $0 * 5 }
         let activation = x.withUnsafeBufferPointer { Q8KActivation($0.baseAddress!, count: columns) }
         var rounded = [Float](repeating: 0, count: columns)
         ActivationRounding.apply(x, count: columns, for: .q4_K, into: &rounded)
         XCTAssertEqual(activation.dequantized(), rounded, "same integers and scales as ActivationRounding")
         let values = activation.values.map(Int.init)
         XCTAssertEqual(activation.sums16.map(Int.init), (0..<(columns / 16)).map { g in values[(16 * g)..<(16 * g + 16)].reduce(0, +) })
-        let bias = kernels.randomFloats(rows)
-        let paths: [MatrixVector.Int8Path] = MatrixVector.hasNativeInt8 ? [.native, .swift] : [.swift]
-        for type in [TensorType.q4_K, .q6_K] {
-            let bytes = kernels.randomBlocks(type, count: rows * columns / 256)
-            bytes.withUnsafeBytes { raw in
-                let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
-                var reference = [Float](repeating: 0, count: rows)
-                MatrixVector.reference(w, rounded, bias: bias, into: &reference)
-                for path in paths {
-                    for threads in [1, 2] {
-                        var fast = [Float](repeating: .nan, count: rows)
-                        MatrixVector.multiply(w, activation, bias: bias, into: &fast, parallelism: Parallelism(threads: threads), path: path)
-                        for r in 0..<rows {
-                            XCTAssertEqual(fast[r], reference[r], accuracy: 1e-3 * max(1, abs(reference[r])), "\(type) \(path) row \(r)")
-                        }
-                    }
-                }
-            }
+        checkInt8Paths([.q4_K, .q6_K], rows: 13, columns: columns, rounded: rounded) { w, bias, y, parallelism, path in
+            MatrixVector.multiply(w, activation, bias: bias, into: &y, parallelism: parallelism, path: path)
         }
         // An all-zero activation block quantises to zeros with a zero scale.
         let zeros = [Float](repeating: 0, count: 256)
