@@ -14,7 +14,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "What to look for, in Chinese or English.")
     var query: String
 
-    @Option(help: "lexical (BM25 words), dense (encoder cosine) or hybrid (both, fused by rank). Default: hybrid when the index has vectors, else lexical.")
+    @Option(help: "lexical (BM25 words), dense (encoder cosine of the passage and its best sentence) or hybrid (both, fused by rank). Default: hybrid when the index has vectors, else lexical.")
     var mode: SearchMode?
 
     @Option(name: .customShort("k"), help: "Number of passages.")
