@@ -2,13 +2,11 @@ import CKernels
 
 /// An activation vector quantised once per matrix-vector product to ggml Q8_0 blocks (32 values, scale
 /// d = amax/127 rounded to f16, q = round-to-nearest-even(x·127/amax)), the same integers llama.cpp multiplies.
-/// Values are kept as bytes for the C int8 kernels and widened to Int16 for the Swift ones.
+/// The C int8 kernels read the bytes directly; the Swift fallback widens them to Int16 once per product.
 public struct Q8Activation {
     public let count: Int
     /// count values in −127…127.
-    let values: [Int16]
-    /// The same values as bytes.
-    let bytes: [Int8]
+    let values: [Int8]
     /// One scale per block of 32.
     let scales: [Float]
 
@@ -16,7 +14,7 @@ public struct Q8Activation {
     public init(_ x: UnsafePointer<Float>, count: Int) {
         precondition(count % 32 == 0, "Q8 activations come in blocks of 32")
         self.count = count
-        var values = [Int16](repeating: 0, count: count)
+        var values = [Int8](repeating: 0, count: count)
         var scales = [Float](repeating: 0, count: count / 32)
         for b in 0..<(count / 32) {
             let block = x + 32 * b
@@ -24,10 +22,9 @@ public struct Q8Activation {
             for i in 0..<32 { amax = max(amax, abs(block[i])) }
             scales[b] = Float(Float16(amax / 127))
             let inverse: Float = amax != 0 ? 127 / amax : 0
-            for i in 0..<32 { values[32 * b + i] = Int16((block[i] * inverse).rounded(.toNearestOrEven)) }
+            for i in 0..<32 { values[32 * b + i] = Int8((block[i] * inverse).rounded(.toNearestOrEven)) }
         }
         self.values = values
-        self.bytes = values.map { Int8(truncatingIfNeeded: $0) }
         self.scales = scales
     }
 
@@ -96,7 +93,7 @@ extension MatrixVector {
         let blocks = w.columns / 32
         if path == .native, w.type == .q5_0 || w.type == .q8_0 {
             let dot = w.type == .q5_0 ? rag_q5_0_q8_0_dot : rag_q8_0_q8_0_dot
-            a.bytes.withUnsafeBufferPointer { bytes in
+            a.values.withUnsafeBufferPointer { bytes in
                 a.scales.withUnsafeBufferPointer { scales in
                     forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
                         dot(row, Int32(blocks), bytes.baseAddress!, scales.baseAddress!)
@@ -110,7 +107,7 @@ extension MatrixVector {
             return
         }
         Q5_0Format.fifthBits.withUnsafeBufferPointer { table in
-            a.values.withUnsafeBufferPointer { values in
+            a.values.map(Int16.init).withUnsafeBufferPointer { values in
                 a.scales.withUnsafeBufferPointer { scales in
                     forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
                         Q5_0Format.dot(blocks: row, count: blocks, table.baseAddress!, values.baseAddress!, scales.baseAddress!)
