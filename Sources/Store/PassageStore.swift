@@ -54,7 +54,17 @@ public final class PassageStore {
             }
             if foreign { throw StoreError.notAnIndex(path: path) }
             if superseded { throw StoreError.newerSchema(path: path) }
-            if !complete { try migrator.migrate(pool) }
+            if !complete {
+                do {
+                    try migrator.migrate(pool)
+                } catch {
+                    // Another process (an ingest and a search opening the same old index) may have migrated it
+                    // between our check and our turn at the write lock: GRDB reads what is applied before
+                    // taking the lock, so ours then fails on a table or column that now exists. If the index
+                    // is current, that is all that happened.
+                    guard try pool.read(migrator.hasCompletedMigrations) else { throw error }
+                }
+            }
         } catch {
             throw StoreError.wrapping(error, path: path)
         }

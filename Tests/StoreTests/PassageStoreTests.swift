@@ -194,4 +194,23 @@ final class PassageStoreTests: XCTestCase {
         XCTAssertEqual(try store.vectorMatrix(model: "m").values, [1, 0])
         XCTAssertEqual(try store.sentenceVectors(chunkIDs: [1]), [:])
     }
+
+    /// Two processes opening an index that needs migrating (here two connections in one process) both get a
+    /// working index: the one that loses the race finds the migrations done instead of failing.
+    func testConcurrentOpenersOfAnOldIndexBothSucceed() throws {
+        for round in 0..<20 {
+            let path = folder.appendingPathComponent("race-\(round).sqlite").path
+            let pool = try DatabasePool(path: path)  // in WAL mode, as rag wrote its v1 indexes
+            try SchemaMigrations.migrator.migrate(pool, upTo: "v1: documents, chunks, vectors, full text, metadata")
+            try pool.close()
+            let failures = UnsafeMutableBufferPointer<String?>.allocate(capacity: 2)
+            defer { failures.deallocate() }
+            failures.initialize(repeating: nil)
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                do { _ = try PassageStore.open(at: path, create: false) } catch { failures[i] = "\(error)" }
+            }
+            XCTAssertEqual(Array(failures), [nil, nil], "round \(round)")
+            XCTAssertEqual(try PassageStore.open(at: path, create: false).metadata(.schemaVersion), "2")
+        }
+    }
 }
