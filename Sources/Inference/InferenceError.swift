@@ -10,6 +10,7 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case contextFull(limit: Int, needed: Int)
     case tokenOutOfRange(Int, vocabularySize: Int)
     case emptyPrompt
+    case nonFiniteLogits(position: Int)
 
     public var description: String {
         switch self {
@@ -27,9 +28,11 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
             return "model file has \(names.count) tensor(s) this architecture does not use (\(shown)). It is probably a variant rag does not support."
         case .contextFull(let limit, let needed):
-            return "the text needs \(needed) tokens but the context holds \(limit). Use a shorter prompt, fewer --max-tokens, or a larger --context."
+            return "the text needs \(needed) tokens but the context holds \(limit): shorten the prompt or generate fewer tokens."
         case .tokenOutOfRange(let id, let size):
             return "token id \(id) is outside the model's vocabulary of \(size) tokens."
+        case .nonFiniteLogits(let position):
+            return "the model computed NaN or infinite scores at position \(position): its file is probably damaged (check it with `rag models --rehash`)."
         case .emptyPrompt:
             return "the prompt is empty: give the model at least one token."
         }

@@ -27,6 +27,8 @@ extension LanguageModel {
         guard !tokens.isEmpty else { throw InferenceError.emptyPrompt }
         var logits: [Float] = []
         try forward(tokens, logitsFor: (tokens.count - 1)..<tokens.count) { _, values in logits = Array(values) }
+        // A NaN or infinity here means damaged weights (or a kernel bug): never sample from it.
+        if !logits.allSatisfy(\.isFinite) { throw InferenceError.nonFiniteLogits(position: position) }
         return logits
     }
 }

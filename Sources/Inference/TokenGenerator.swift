@@ -55,7 +55,7 @@ public final class TokenGenerator {
 
     /// Generates after `prompt` (starting from an empty cache), calling `onStep` as each token arrives.
     public func generate(prompt: [Int], sampler: Sampler, limits: Limits,
-                         onStep: (Step) -> Void = { _ in }) throws -> Result {
+                         onStep: (Step) throws -> Void = { _ in }) throws -> Result {
         var sampler = sampler
         let needed = prompt.count + limits.maxTokens
         if needed > model.contextLength { throw InferenceError.contextFull(limit: model.contextLength, needed: needed) }
@@ -80,17 +80,17 @@ public final class TokenGenerator {
             if let cut = Self.firstStop(in: text, limits.stopStrings) {
                 text = String(text[..<cut])
                 reason = .stopString
-                onStep(Step(id: id, text: String(text.dropFirst(emitted)), candidates: candidates))
+                try onStep(Step(id: id, text: String(text.dropFirst(emitted)), candidates: candidates))
                 break
             }
             let printable = text.count - Self.heldBack(text, limits.stopStrings)
-            onStep(Step(id: id, text: String(text.dropFirst(emitted).prefix(printable - emitted)), candidates: candidates))
+            try onStep(Step(id: id, text: String(text.dropFirst(emitted).prefix(printable - emitted)), candidates: candidates))
             emitted = max(emitted, printable)
             if tokens.count < limits.maxTokens { logits = try model.append([id]) }
         }
         if reason != .stopString {
             text += detokenizer.finish()
-            if text.count > emitted { onStep(Step(id: nil, text: String(text.dropFirst(emitted)), candidates: [])) }
+            if text.count > emitted { try onStep(Step(id: nil, text: String(text.dropFirst(emitted)), candidates: [])) }
         }
         return Result(promptTokens: prompt, tokens: tokens, text: text, stopReason: reason,
                       prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))

@@ -83,7 +83,7 @@ public struct ModelDirectory: Sendable {
     public func url(for model: KnownModel) -> URL { url.appendingPathComponent(model.fileName) }
 
     /// The model's path once it is known to be the exact published file. The full sha256 is computed only when
-    /// no current verification stamp (`<file>.verified`: hash, size, mtime) vouches for it; a passing check
+    /// no current verification stamp (`<file>.verified`, see `FileIdentity`) vouches for it; a passing check
     /// writes the stamp, so later runs start instantly.
     public func verifiedURL(for model: KnownModel) throws -> URL {
         let file = url(for: model)
@@ -104,14 +104,13 @@ public struct ModelDirectory: Sendable {
         case verified
     }
 
-    /// Checks `model`'s file. With `rehash`, the stamp is ignored and the whole file is hashed again.
+    /// Checks `model`'s file. With `rehash`, the stamp is ignored and the whole file is hashed again; a file
+    /// that fails loses its stamp, so no later run trusts it.
     public func verification(of model: KnownModel, rehash: Bool) throws -> Status {
         let file = url(for: model)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path) else { return .missing }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-        guard size == model.byteCount else { return .wrongSize(actual: size) }
-        let mtime = Int((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
-        let stamp = "\(model.sha256) \(size) \(mtime)"
+        guard let identity = FileIdentity(path: file.path) else { return .missing }
+        guard identity.size == model.byteCount else { return .wrongSize(actual: identity.size) }
+        let stamp = "\(model.sha256) \(identity.stamp)"
         let stampURL = file.appendingPathExtension("verified")
         if !rehash, let written = try? String(contentsOf: stampURL, encoding: .utf8),
            written.trimmingCharacters(in: .whitespacesAndNewlines) == stamp {
@@ -121,8 +120,27 @@ public struct ModelDirectory: Sendable {
         do { digest = try SHA256.hex(ofFileAt: file) } catch {
             throw ModelCatalogError.unreadable(path: file.path, reason: error.localizedDescription)
         }
-        guard digest == model.sha256 else { return .hashMismatch }
+        guard digest == model.sha256 else {
+            try? FileManager.default.removeItem(at: stampURL)
+            return .hashMismatch
+        }
         try? (stamp + "\n").write(to: stampURL, atomically: true, encoding: .utf8)
         return .verified
+    }
+}
+
+/// What a verification stamp vouches for: a file's size, inode, and modification and change times to
+/// the nanosecond. Any write to the file moves its change time (ctime), which, unlike the modification
+/// time, no user can set back, so bytes flipped in place with the mtime restored still void the stamp.
+struct FileIdentity: Equatable {
+    let size: Int
+    let stamp: String
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        size = Int(info.st_size)
+        stamp = "size=\(info.st_size) inode=\(info.st_dev):\(info.st_ino) "
+            + "mtime=\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) ctime=\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }
 }

@@ -36,13 +36,26 @@ public struct CoverageThresholds: Equatable, Sendable {
 
     public var chinese: Float
     public var english: Float
+    /// Whether a covered question must also share a word (or a Chinese character) with some passage.
+    /// e5 places strings without meaning ("qwertyuiop", "???") close to everything on a one-subject
+    /// corpus, above the thresholds; BM25 finds nothing for them, while real questions, even English
+    /// ones about Chinese documents, share a term with their passages (all of eval/corpus-eval.jsonl do).
+    public var requiresSharedTerm = true
 
     public init(chinese: Float, english: Float) { self.chinese = chinese; self.english = english }
-    /// The same threshold for every language (-1: answer everything).
-    public init(uniform: Float) { chinese = uniform; english = uniform }
+    /// The same threshold for every language (-1 with no shared term required: answer everything).
+    public init(uniform: Float, requiresSharedTerm: Bool = true) {
+        chinese = uniform; english = uniform; self.requiresSharedTerm = requiresSharedTerm
+    }
 
     public func threshold(for language: QuestionLanguage) -> Float {
         language == .chinese ? chinese : english
+    }
+
+    /// Whether the documents answer a question whose best sentence has `similarity` and that shares
+    /// (`sharesTerm`) or does not share a term with the index.
+    public func covers(similarity: Float, language: QuestionLanguage, sharesTerm: Bool) -> Bool {
+        similarity >= threshold(for: language) && (sharesTerm || !requiresSharedTerm)
     }
 }
 
@@ -82,7 +95,10 @@ public struct Answer: Sendable {
     public var bestPassageSimilarity: Float
     /// The threshold `bestSimilarity` was held against, for the question's language.
     public var coverageThreshold: Float
-    /// False when `bestSimilarity` is under the coverage threshold: then nothing is quoted or generated.
+    /// Whether BM25 finds any passage sharing a term with the question (see `CoverageThresholds.requiresSharedTerm`).
+    public var sharesTerm: Bool
+    /// False when `bestSimilarity` is under the coverage threshold, or no passage shares a term with the
+    /// question: then nothing is quoted or generated.
     public var covered: Bool
     public var retrieval: RetrievedAnswer
     public var generation: GeneratedAnswer?
@@ -133,6 +149,7 @@ public final class Answerer {
 
     public func answer(_ question: String, settings: AskSettings, onEvent: (AnswerEvent) -> Void = { _ in }) throws -> Answer {
         guard !question.trimmingWhitespace.isEmpty else { throw AskError.emptyQuestion }
+        try Retriever.check(query: question)
         guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
         let language = QuestionLanguage(of: question)
 
@@ -142,9 +159,11 @@ public final class Answerer {
         let queryVector = try embedder.embedQuery(question)
         let best = pool.similarities(to: queryVector).max() ?? -1
         let threshold = settings.coverage.threshold(for: language)
+        let sharesTerm = try !retriever.search(question, mode: .lexical, k: 1).isEmpty
         var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
         var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
-                            bestPassageSimilarity: bestPassage, coverageThreshold: threshold, covered: best >= threshold,
+                            bestPassageSimilarity: bestPassage, coverageThreshold: threshold, sharesTerm: sharesTerm,
+                            covered: settings.coverage.covers(similarity: best, language: language, sharesTerm: sharesTerm),
                             retrieval: retrieval, generation: nil)
         guard answer.covered else {
             onEvent(.retrieved(retrieval, covered: false, bestSimilarity: best))

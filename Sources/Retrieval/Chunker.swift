@@ -37,9 +37,13 @@ public struct ChunkingParameters: Equatable, Sendable {
 public enum ChunkingError: Error, Equatable, CustomStringConvertible {
     case sizeTooSmall(Int)
     case overlapTooLarge(overlap: Int, size: Int)
+    /// Passages longer than the encoder reads would be embedded from their beginning only.
+    case sizeAboveWindow(size: Int, limit: Int)
 
     public var description: String {
         switch self {
+        case .sizeAboveWindow(let size, let limit):
+            return "--chunk-size \(size) is more than the encoder reads at once (\(limit) tokens): use at most \(limit)"
         case .sizeTooSmall(let size): return "--chunk-size \(size) is too small: use at least 16"
         case .overlapTooLarge(let overlap, let size): return "--overlap \(overlap) must be at least 0 and less than --chunk-size \(size)"
         }
@@ -115,7 +119,9 @@ public struct Chunker {
             let isHeading = headingOffsets.contains(start)
             let ranges = isHeading ? [start..<end] : SentenceSplitter.sentences(in: text, start..<end)
             for range in ranges {
-                result.append(Sentence(range: range, tokens: count(text, range), isHeading: isHeading))
+                // Far longer than any passage: cut into pieces without tokenising the whole of it first.
+                let tokens = range.count > parameters.size * Self.scalarsPerTokenBound ? Int.max : count(text, range)
+                result.append(Sentence(range: range, tokens: tokens, isHeading: isHeading))
             }
             start = end + 2
         }
@@ -138,16 +144,7 @@ public struct Chunker {
         var result: [Range<Int>] = []
         var start = range.lowerBound
         while start < range.upperBound {
-            var lo = start + 1, hi = range.upperBound  // largest end with count(start..<end) ≤ size
-            if count(text, start..<hi) <= parameters.size {
-                lo = hi
-            } else {
-                while lo < hi {
-                    let mid = (lo + hi + 1) / 2
-                    if count(text, start..<mid) <= parameters.size { lo = mid } else { hi = mid - 1 }
-                }
-            }
-            var end = lo
+            var end = longestFit(from: start, upTo: range.upperBound, in: text)
             if end < range.upperBound,
                let soft = (start + (end - start) / 2..<end).last(where: { Self.softBreaks.contains(text[$0]) }) {
                 end = soft + 1
@@ -159,6 +156,29 @@ public struct Chunker {
     }
 
     static let softBreaks: Set<Unicode.Scalar> = ["，", ",", "、", "：", ":", " ", "—"]
+
+    /// No token of either counter covers more scalars than this, so a sentence longer than `size` times it
+    /// cannot fit a passage whatever it says (and counting it would tokenise megabytes for nothing).
+    static let scalarsPerTokenBound = 16
+
+    /// The largest end with `count(start..<end)` within the budget (at least `start + 1`). The window grows
+    /// by doubling from `size` scalars, then is bisected, so a piece costs a few counts of about its own
+    /// length, never a count of the rest of the sentence: cutting a long line is linear in its length.
+    func longestFit(from start: Int, upTo limit: Int, in text: [Unicode.Scalar]) -> Int {
+        var fits = start + 1
+        var probe = min(limit, start + parameters.size)
+        while count(text, start..<probe) <= parameters.size {
+            fits = probe
+            if probe == limit { return limit }
+            probe = min(limit, start + 2 * (probe - start))
+        }
+        var hi = probe - 1  // probe does not fit; the answer is in fits...hi
+        while fits < hi {
+            let mid = (fits + hi + 1) / 2
+            if count(text, start..<mid) <= parameters.size { fits = mid } else { hi = mid - 1 }
+        }
+        return fits
+    }
 
     func count(_ text: [Unicode.Scalar], _ range: Range<Int>) -> Int {
         counter.tokenCount(String(String.UnicodeScalarView(text[range])))

@@ -9,6 +9,10 @@ public enum FileOutcome: Equatable, Sendable {
 /// Progress of an ingest, as it happens: first the file count, then one event per file.
 public enum IngestEvent: Equatable, Sendable {
     case started(files: Int)
+    /// A path that was found but will not be read (unsupported type, a device, a broken link…), before any file.
+    case passedOver(SkippedFile)
+    /// A long document's passages and sentences being embedded: `done` of `total` texts (before its `.file`).
+    case embedding(index: Int, path: String, done: Int, total: Int)
     /// `index` counts from 1.
     case file(index: Int, path: String, outcome: FileOutcome)
 }

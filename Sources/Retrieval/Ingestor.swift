@@ -10,9 +10,15 @@ public final class Ingestor {
     public let store: PassageStore
     public let chunker: Chunker
     public let embedder: TextEmbedder?
+    /// Files larger than this are skipped with a reason (their bytes are never read).
+    public let maxFileBytes: Int64
 
-    public init(store: PassageStore, chunker: Chunker, embedder: TextEmbedder?) {
-        self.store = store; self.chunker = chunker; self.embedder = embedder
+    /// 10 MB of text is a few thousand passages: minutes of embedding on 2 cores. Larger files are more
+    /// often logs, dumps or data than documents, so they need an explicit, larger limit.
+    public static let defaultMaxFileBytes: Int64 = 10_000_000
+
+    public init(store: PassageStore, chunker: Chunker, embedder: TextEmbedder?, maxFileBytes: Int64 = defaultMaxFileBytes) {
+        self.store = store; self.chunker = chunker; self.embedder = embedder; self.maxFileBytes = maxFileBytes
     }
 
     public func ingest(_ paths: [String], prune: Bool = false,
@@ -25,8 +31,11 @@ public final class Ingestor {
         summary.files = files.count
         summary.skipped = unsupported
         try onEvent(.started(files: files.count))
+        for file in unsupported { try onEvent(.passedOver(file)) }
         for (index, file) in files.enumerated() {
-            let outcome = try ingest(file, summary: &summary)
+            let outcome = try ingest(file, summary: &summary) { done, total in
+                try onEvent(.embedding(index: index + 1, path: file.displayPath, done: done, total: total))
+            }
             try onEvent(.file(index: index + 1, path: file.displayPath, outcome: outcome))
         }
         if prune {
@@ -48,16 +57,19 @@ public final class Ingestor {
         if recorded != embedder.modelID { throw StoreError.encoderMismatch(indexModel: recorded, currentModel: embedder.modelID) }
     }
 
-    func ingest(_ file: SourceFile, summary: inout IngestSummary) throws -> FileOutcome {
-        let data: Data, attributes: [FileAttributeKey: Any]
+    func ingest(_ file: SourceFile, summary: inout IngestSummary,
+                onProgress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> FileOutcome {
+        let data: Data, modified: Double
+        let existing = try store.document(atAbsolutePath: file.absolutePath)
         do {
-            attributes = try FileManager.default.attributesOfItem(atPath: file.absolutePath)
-            data = try Data(contentsOf: URL(fileURLWithPath: file.absolutePath))
-        } catch {
-            return skip(file, "unreadable (\(error.localizedDescription))", summary: &summary)
+            (data, modified) = try FileBytes.read(file.absolutePath, limit: maxFileBytes)
+        } catch FileBytes.Failure.tooLarge(let bytes, let limit) {
+            return skip(file, "\(formattedByteCount(bytes)), over the \(formattedByteCount(limit)) limit for one file (--max-file-size raises it)",
+                        keeping: existing, summary: &summary)
+        } catch FileBytes.Failure.unreadable(let reason) {
+            return skip(file, "unreadable (\(reason))", keeping: existing, summary: &summary)
         }
         let sha256 = SHA256.hex(of: data)
-        let existing = try store.document(atAbsolutePath: file.absolutePath)
         if let existing, existing.sha256 == sha256, existing.chunking == chunker.parameters.signature,
            existing.encoderModel == embedder?.modelID, embedder == nil || existing.hasSentenceVectors {
             summary.unchanged += 1
@@ -67,14 +79,13 @@ public final class Ingestor {
         do {
             loaded = try DocumentLoader.load(data, format: file.format, fileName: (file.absolutePath as NSString).lastPathComponent)
         } catch let error as UndecodableText {
-            if let existing { try store.removeDocuments(ids: [existing.id]) }  // its old text no longer describes the file
-            return skip(file, error.description, summary: &summary)
+            return skip(file, error.description, keeping: existing, summary: &summary)
         }
         let chunks = chunker.chunks(of: loaded.document)
-        let vectors = try embedder.map { try Self.embed(chunks, with: $0) }
+        let vectors = try embedder.map { try Self.embed(chunks, with: $0, onProgress: onProgress) }
         let document = NewDocument(
             path: file.displayPath, absolutePath: file.absolutePath, sha256: sha256,
-            size: Int64(data.count), mtime: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
+            size: Int64(data.count), mtime: modified,
             title: loaded.document.title, format: loaded.format.rawValue, encoding: loaded.encoding.rawValue,
             chunking: chunker.parameters.signature)
         try store.replaceDocument(document, chunks: chunks, vectors: vectors)
@@ -87,11 +98,17 @@ public final class Ingestor {
     }
 
     /// Each chunk's vector and those of its quotable sentences (`PassageSentences.quotableSentences`), in
-    /// one batch so the encoder fills its rows.
-    static func embed(_ chunks: [NewChunk], with embedder: TextEmbedder) throws -> DocumentVectors {
+    /// batches of `batchSize` texts so the encoder fills its rows and a long document reports progress.
+    static func embed(_ chunks: [NewChunk], with embedder: TextEmbedder,
+                      onProgress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> DocumentVectors {
         let sentences = chunks.map { PassageSentences.quotableSentences(of: $0.text) }
         let texts = chunks.map(\.text) + sentences.joined().map(\.text)
-        let values = texts.isEmpty ? [] : try embedder.embedPassages(texts)
+        var values: [[Float]] = []
+        values.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: batchSize) {
+            values += try embedder.embedPassages(Array(texts[start..<min(start + batchSize, texts.count)]))
+            if texts.count > batchSize { try onProgress(min(start + batchSize, texts.count), texts.count) }
+        }
         guard values.count == texts.count else { throw IngestError.embedderReturned(vectors: values.count, expected: texts.count) }
         var next = chunks.count
         return DocumentVectors(modelID: embedder.modelID, chunks: zip(chunks.indices, sentences).map { index, spans in
@@ -102,8 +119,14 @@ public final class Ingestor {
         })
     }
 
-    func skip(_ file: SourceFile, _ reason: String, summary: inout IngestSummary) -> FileOutcome {
-        summary.skipped.append(SkippedFile(path: file.displayPath, reason: reason))
-        return .skipped(reason: reason)
+    /// Texts per encoder call: large enough to fill the GEMM tiles, small enough to report every few seconds.
+    static let batchSize = 256
+
+    /// Skips `file` with `reason`. A version ingested before stays in the index (a file that became
+    /// unreadable or empty may be a mistake being fixed; `--prune` removes documents whose files are gone).
+    func skip(_ file: SourceFile, _ reason: String, keeping existing: StoredDocument? = nil, summary: inout IngestSummary) -> FileOutcome {
+        let said = existing == nil ? reason : reason + "; the version ingested before stays in the index"
+        summary.skipped.append(SkippedFile(path: file.displayPath, reason: said))
+        return .skipped(reason: said)
     }
 }

@@ -7,7 +7,15 @@ public protocol TextEmbedder: AnyObject {
 }
 
 /// Measures text in the encoder's tokens so passages fit its window.
-public protocol TokenCounter { func tokenCount(_ text: String) -> Int }
+public protocol TokenCounter {
+    func tokenCount(_ text: String) -> Int
+    /// The most a passage may count and still be read whole by the encoder (nil: no limit).
+    var tokenLimit: Int? { get }
+}
+
+extension TokenCounter {
+    public var tokenLimit: Int? { nil }
+}
 
 /// Measures text in non-whitespace Unicode scalars (one per Chinese character): the chunk-size unit until
 /// the encoder's tokenizer is wired in. Whitespace is free, as it nearly is in subword tokens, so a

@@ -42,14 +42,23 @@ public struct PassageSentences {
     }
 
     /// The sentences of a passage worth quoting and embedding on their own (at least `minimumLength`
-    /// characters), with their Unicode-scalar ranges in `text`. Ingest embeds exactly these.
+    /// characters), with their Unicode-scalar ranges in `text`. Ingest embeds exactly these. A passage of
+    /// many short lines (code, a list, a table) keeps only its `maximumPerPassage` longest, in order, so
+    /// the sentence vectors of a document stay a small multiple of its passages.
     public static func quotableSentences(of text: String) -> [(range: Range<Int>, text: String)] {
         let scalars = Array(text.unicodeScalars)
-        return SentenceSplitter.sentences(in: scalars, 0..<scalars.count).compactMap { range in
+        let quotable: [(range: Range<Int>, text: String, length: Int)] = SentenceSplitter.sentences(in: scalars, 0..<scalars.count).compactMap { range in
             let sentence = String(String.UnicodeScalarView(scalars[range]))
-            return CharacterCounter().tokenCount(sentence) >= minimumLength ? (range, sentence) : nil
+            let length = CharacterCounter().tokenCount(sentence)
+            return length >= minimumLength ? (range, sentence, length) : nil
         }
+        let kept = quotable.count <= maximumPerPassage ? Array(quotable.indices)
+            : quotable.indices.sorted { (quotable[$0].length, $1) > (quotable[$1].length, $0) }.prefix(maximumPerPassage).sorted()
+        return kept.map { (quotable[$0].range, quotable[$0].text) }
     }
+
+    /// Prose passages of the default size hold 5–20 quotable sentences; this bounds the rest.
+    public static let maximumPerPassage = 32
 
     /// Cosine of `vector` (L2-normalised) with every sentence, in sentence order.
     public func similarities(to vector: [Float]) -> [Float] {

@@ -59,12 +59,13 @@ public struct RetrievalEvaluation {
         let (hits, bestPassage) = try answerer.retrieve(question.question, k: Self.depth, mode: searchMode)
         let rank = hits.first { hit in question.sources.contains(hit.chunk.documentPath) }?.rank
         var settings = self.settings
-        settings.coverage = CoverageThresholds(uniform: -1)  // score the answers even where coverage would refuse
+        settings.coverage = CoverageThresholds(uniform: -1, requiresSharedTerm: false)  // score the answers even where coverage would refuse
         settings.mode = generate && !question.mustContain.isEmpty ? .compare : .retrieve
         let answer = try answerer.answer(question.question, settings: settings)
         var outcome = EvalOutcome(question: question, rank: question.sources.isEmpty ? nil : rank,
                                   bestSimilarity: answer.bestSimilarity, bestPassageSimilarity: bestPassage,
-                                  covered: answer.bestSimilarity >= self.settings.coverage.threshold(for: answer.language))
+                                  covered: self.settings.coverage.covers(similarity: answer.bestSimilarity, language: answer.language,
+                                                                         sharesTerm: answer.sharesTerm))
         guard !question.mustContain.isEmpty else { return outcome }
         outcome.extractiveContains = answer.retrieval.quotes.map { quotes in contains(quotes.map(\.text).joined(), question.mustContain) }
         if let generation = answer.generation {

@@ -25,6 +25,7 @@ public struct SearchHit: Equatable, Sendable {
 /// Why a search could not run; one line each.
 public enum RetrievalError: Error, Equatable, CustomStringConvertible {
     case noSearchableTerms
+    case queryTooLong(length: Int, limit: Int)
     case noEncoder
     case noVectors
     case invalidK(Int)
@@ -32,6 +33,8 @@ public enum RetrievalError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noSearchableTerms: return "the query has no letters, digits or Chinese characters to search for"
+        case .queryTooLong(let length, let limit):
+            return "the query is \(length) characters long; the limit is \(limit): ask about one thing at a time"
         case .noEncoder: return "no vectors in this index: the encoder is not available yet (use --mode lexical)"
         case .noVectors: return "no vectors in this index: rerun `rag ingest --rebuild PATH...` with the encoder available (or use --mode lexical)"
         case .invalidK(let k): return "-k \(k) must be at least 1"
@@ -66,8 +69,21 @@ public final class Retriever {
         return try store.hasVectors() ? .hybrid : .lexical
     }
 
+    /// Longest query, in Unicode scalars: four times what the encoder reads of a query (512 tokens), so a
+    /// pasted paragraph still works while a pasted book is refused before BM25 and the encoder see it.
+    public static let maximumQueryLength = 2000
+
+    /// Refuses what no search can answer: a query too long to embed, or one without a word in it (only
+    /// punctuation, symbols, control characters or undecodable bytes).
+    public static func check(query: String) throws {
+        let length = query.unicodeScalars.count
+        if length > maximumQueryLength { throw RetrievalError.queryTooLong(length: length, limit: maximumQueryLength) }
+        if FullTextTerms.matchExpression(for: query) == nil { throw RetrievalError.noSearchableTerms }
+    }
+
     public func search(_ query: String, mode: SearchMode, k: Int) throws -> [SearchHit] {
         guard k >= 1 else { throw RetrievalError.invalidK(k) }
+        try Self.check(query: query)
         let ranked: [(chunkID: Int64, score: Double)]
         switch mode {
         case .lexical:
@@ -77,7 +93,7 @@ public final class Retriever {
         case .hybrid:
             let depth = max(k * 4, Self.fusionDepth)
             let byMeaning = try dense(query, limit: depth)
-            let byWords = FullTextTerms.matchExpression(for: query) == nil ? [] : try lexical(query, limit: depth)
+            let byWords = try lexical(query, limit: depth)
             ranked = Array(Self.fuse([byMeaning, byWords]).prefix(k))
         }
         let chunks = try store.chunks(ids: ranked.map(\.chunkID))
@@ -86,7 +102,6 @@ public final class Retriever {
     }
 
     func lexical(_ query: String, limit: Int) throws -> [(chunkID: Int64, score: Double)] {
-        guard FullTextTerms.matchExpression(for: query) != nil else { throw RetrievalError.noSearchableTerms }
         return try store.lexicalSearch(query, limit: limit).map { ($0.chunkID, $0.score) }
     }
 

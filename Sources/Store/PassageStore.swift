@@ -17,57 +17,127 @@ public final class PassageStore {
         case lastIngest = "last_ingest"
     }
 
+    /// How a command uses the index. Reading never writes to the file (it opens read-only, so an index
+    /// on a read-only disk, or one another program holds a write lock on, can still be searched), except
+    /// to migrate an older schema of ours when the file is writable.
+    public enum Access: Sendable { case read, write }
+
     /// Opens the index at `path`. With `create` false a missing file is `StoreError.noIndex`; otherwise the
-    /// file and its folder are created. Older schemas are migrated; a newer one is refused. A write waits
-    /// up to `busyTimeout` seconds for another process's transaction (one document of an ingest) to end.
-    public static func open(at path: String, create: Bool, busyTimeout: Double = 3) throws -> PassageStore {
+    /// file and its folder are created. Another application's SQLite file is refused before anything is
+    /// written to it; older schemas are migrated; a newer one is refused. A write waits up to
+    /// `busyTimeout` seconds for another process's transaction (one document of an ingest) to end.
+    public static func open(at path: String, create: Bool, access: Access = .write, busyTimeout: Double = 3) throws -> PassageStore {
+        guard !path.isEmpty else { throw StoreError.badPath(path: path, problem: "the index path is empty") }
         let url = URL(fileURLWithPath: path)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            guard create else { throw StoreError.noIndex(path: path) }
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
+            if isFolder.boolValue { throw StoreError.badPath(path: path, problem: "is a folder, not an index file") }
+            try checkIsOurs(path)
+        } else {
+            guard create, access == .write else { throw StoreError.noIndex(path: path) }
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.badPath(path: path, problem: "cannot create its folder (\((error as NSError).localizedFailureReason ?? "permission denied"))")
+            }
         }
-        return try PassageStore(path: path, busyTimeout: busyTimeout)
+        return try PassageStore(path: path, access: access, busyTimeout: busyTimeout)
     }
 
-    /// Deletes an index file and its WAL companions (for `--rebuild`).
+    /// Deletes an index file and its WAL companions.
     public static func remove(at path: String) throws {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
     }
 
-    private init(path: String, busyTimeout: Double) throws {
+    /// Refuses, with a read-only look that changes nothing, a file that is not an SQLite database or is
+    /// another application's database (tables, but none of our migrations).
+    static func checkIsOurs(_ path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        func isForeign(_ queue: DatabaseQueue) throws -> Bool {
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try !db.tableExists("grdb_migrations") && (try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0) > 0
+            }
+        }
+        do {
+            let foreign: Bool
+            do {
+                foreign = try isForeign(DatabaseQueue(path: path, configuration: configuration))
+            } catch let error as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
+                foreign = try isForeign(DatabaseQueue(path: immutableURI(path), configuration: configuration))
+            }
+            if foreign { throw StoreError.notAnIndex(path: path) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrapping(error, path: path)
+        }
+    }
+
+    private init(path: String, access: Access, busyTimeout: Double) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
+        configuration.readonly = access == .read
         // In WAL mode NORMAL never corrupts the file (a crash or kill -9 loses nothing committed; a power cut
         // may lose the last documents, which the next ingest redoes) and skips one fsync per document.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        if access == .write { configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") } }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path: path, configuration: configuration)
             let migrator = SchemaMigrations.migrator
-            let (foreign, superseded, complete) = try pool.read { db in
-                // Another application's database: tables, but none of our migrations. Never migrate it.
-                (try !db.tableExists("grdb_migrations") && (try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0) > 0,
-                 try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+            let (superseded, complete) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
             }
-            if foreign { throw StoreError.notAnIndex(path: path) }
             if superseded { throw StoreError.newerSchema(path: path) }
             if !complete {
+                // An older index of ours: reading it needs the current schema, so even a read command
+                // migrates it, through a writable connection of its own.
+                let writer = access == .write ? pool : try DatabasePool(path: path, configuration: {
+                    var writable = configuration
+                    writable.readonly = false
+                    return writable
+                }())
                 do {
-                    try migrator.migrate(pool)
+                    try migrator.migrate(writer)
                 } catch {
                     // Another process (an ingest and a search opening the same old index) may have migrated it
                     // between our check and our turn at the write lock: GRDB reads what is applied before
                     // taking the lock, so ours then fails on a table or column that now exists. If the index
                     // is current, that is all that happened.
-                    guard try pool.read(migrator.hasCompletedMigrations) else { throw error }
+                    guard try writer.read(migrator.hasCompletedMigrations) else { throw error }
                 }
             }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError.wrapping(error, path: path)
         }
+    }
+
+    /// A pool on `path`. A read-only pool falls back to SQLite's `immutable` mode when the folder does not
+    /// let SQLite create the WAL index (`-shm`) it needs even to read: an index on a read-only disk, or
+    /// another user's, can still be searched (what an ingest left committed in the main file; ingest folds
+    /// its WAL in when it ends).
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return pool
+        } catch let error as DatabaseError
+                    where configuration.readonly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
+            return try DatabasePool(path: immutableURI(path), configuration: configuration)
+        }
+    }
+
+    /// An SQLite URI that opens `path` as a file nothing will change while it is read (no locks, no -shm).
+    static func immutableURI(_ path: String) -> String {
+        let unsafe = CharacterSet(charactersIn: "?#%").union(.whitespacesAndNewlines)
+        let escaped = URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: unsafe.inverted) ?? path
+        return "file:" + escaped + "?immutable=1"
     }
 
     /// Runs a read, mapping SQLite errors to `StoreError`.
@@ -116,6 +186,35 @@ public final class PassageStore {
     /// SQLite's own consistency check: "ok", or what is broken.
     public func integrityCheck() throws -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// Closes the file (a store is unusable afterwards): its WAL is folded in and removed.
+    public func close() throws {
+        do { try pool.close() } catch { throw StoreError.wrapping(error, path: path) }
+    }
+
+    /// Where a rebuild of the index at `path` is built, beside it, until it replaces it.
+    public static func stagingPath(forRebuildOf path: String) -> String { path + ".rebuilding" }
+
+    /// Puts the finished, closed index at `staging` in place of the one at `path`, in one rename: readers
+    /// see the old index or the new one, never a mix. The old file's WAL companions go first, so they can
+    /// never be replayed into the new file.
+    public static func replace(_ path: String, with staging: String) throws {
+        do {
+            for suffix in ["-wal", "-shm"] {
+                if FileManager.default.fileExists(atPath: path + suffix) { try FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            guard rename(staging, path) == 0 else {
+                throw StoreError.badPath(path: path, problem: "could not move the rebuilt index into place (\(String(cString: strerror(errno))))")
+            }
+            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: staging + suffix) {
+                try FileManager.default.removeItem(atPath: staging + suffix)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.badPath(path: path, problem: "could not replace it with the rebuilt index (\(error.localizedDescription))")
+        }
     }
 
     /// Folds the WAL into the main file so its size on disk is the index's real size.

@@ -17,7 +17,7 @@ struct AskCommand: ParsableCommand {
     @Option(help: "retrieve (passages and quoted sentences), generate (the decoder's cited answer) or compare (both).")
     var mode: AnswerMode = .compare
 
-    @Option(name: .customShort("k"), help: "Passages to retrieve and give the generator.")
+    @Option(name: .customShort("k"), parsing: .unconditional, help: "Passages to retrieve and give the generator.")
     var k = AskSettings.defaultK
 
     @OptionGroup var sampling: SamplingOptions
@@ -32,6 +32,7 @@ struct AskCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Retriever.check(query: question)
         let store = try indexOptions.openExisting()
         let threads = compute.parallelism.threads
         guard let embedder = try makeEmbedder(threads: threads) else { throw ModelUnavailable.encoder(command: "ask") }

@@ -9,7 +9,7 @@ struct AskReport: Encodable {
     enum Keys: String, CodingKey {
         case question, mode, language, covered, message, bestSimilarity = "best_similarity"
         case bestPassageSimilarity = "best_passage_similarity"
-        case coverageThreshold = "coverage_threshold", retrieval, generation
+        case coverageThreshold = "coverage_threshold", sharesTerm = "shares_term", retrieval, generation
     }
 
     func encode(to encoder: Encoder) throws {
@@ -22,6 +22,7 @@ struct AskReport: Encodable {
         try c.encode(answer.bestSimilarity, forKey: .bestSimilarity)
         try c.encode(answer.bestPassageSimilarity, forKey: .bestPassageSimilarity)
         try c.encode(answer.coverageThreshold, forKey: .coverageThreshold)
+        try c.encode(answer.sharesTerm, forKey: .sharesTerm)
         try c.encode(RetrievalPart(answer.retrieval), forKey: .retrieval)
         try c.encode(answer.generation.map { GenerationPart($0, pieces: pieces) }, forKey: .generation)
     }

@@ -53,8 +53,10 @@ final class AskView {
         print("")
         print(TerminalText.wrap(answer.notCoveredMessage ?? "", first: terminal.styled("✗ ", .yellow), indent: "  "))
         if let top = answer.retrieval.hits.first {
-            print(terminal.styled("  closest passage: \(top.chunk.documentPath) #\(top.chunk.ordinal); best sentence similarity "
-                                  + format(answer.bestSimilarity) + " < threshold " + format(answer.coverageThreshold), .dim))
+            let why = answer.bestSimilarity < answer.coverageThreshold
+                ? "best sentence similarity " + format(answer.bestSimilarity) + " < threshold " + format(answer.coverageThreshold)
+                : "no passage shares a word with the question"
+            print(terminal.styled("  closest passage: \(top.chunk.documentPath) #\(top.chunk.ordinal); " + why, .dim))
         }
     }
 

@@ -29,9 +29,9 @@ struct BenchEmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "embed", abstract: "Embedding throughput and latency.")
 
     @Option(help: "File with one passage per line.") var texts: String
-    @Option(help: "Passage batches to time (best is reported).") var rounds = 3
+    @Option(parsing: .unconditional, help: "Passage batches to time (best is reported).") var rounds = 3
     @Option(help: "The query whose latency is measured.") var query = "怎么让模型更听话"
-    @Option(help: "Query embeddings to time (median is reported).") var queries = 30
+    @Option(parsing: .unconditional, help: "Query embeddings to time (median is reported).") var queries = 30
     @OptionGroup var compute: ComputeOptions
 
     struct Report: Encodable {
@@ -72,10 +72,10 @@ struct BenchEmbedCommand: ParsableCommand {
 struct BenchSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "search", abstract: "Exact top-k search latency.")
 
-    @Option(help: "Stored vectors.") var rows: Int
-    @Option(help: "Vector length.") var dimension = 384
-    @Option(help: "Queries to time (median is reported).") var queries = 30
-    @Option(name: .customShort("k"), help: "Neighbours per query.") var k = 10
+    @Option(parsing: .unconditional, help: "Stored vectors.") var rows: Int
+    @Option(parsing: .unconditional, help: "Vector length.") var dimension = 384
+    @Option(parsing: .unconditional, help: "Queries to time (median is reported).") var queries = 30
+    @Option(name: .customShort("k"), parsing: .unconditional, help: "Neighbours per query.") var k = 10
     @OptionGroup var compute: ComputeOptions
 
     struct Report: Encodable {
@@ -127,10 +127,10 @@ struct SplitMix {
 struct BenchMatrixMultiplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gemm", abstract: "Matrix multiply GFLOP/s.")
 
-    @Option(help: "Token rows.") var tokens = 512
-    @Option(help: "Weight rows (outputs).") var outputs = 1536
-    @Option(help: "Weight columns (inputs), a multiple of 32.") var inputs = 384
-    @Option(help: "Multiplies to time (best is reported).") var rounds = 5
+    @Option(parsing: .unconditional, help: "Token rows.") var tokens = 512
+    @Option(parsing: .unconditional, help: "Weight rows (outputs).") var outputs = 1536
+    @Option(parsing: .unconditional, help: "Weight columns (inputs), a multiple of 32.") var inputs = 384
+    @Option(parsing: .unconditional, help: "Multiplies to time (best is reported).") var rounds = 5
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -164,7 +164,7 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
 struct BenchMatrixVectorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "matvec", abstract: "Matrix-vector GB/s per weight type, Swift vs C.")
 
-    @Option(help: "Calls to time per type and path (best is reported).") var rounds = 50
+    @Option(parsing: .unconditional, help: "Calls to time per type and path (best is reported).") var rounds = 50
     @OptionGroup var compute: ComputeOptions
 
     struct Row: Encodable { var type: String; var rows: Int; var columns: Int; var path: String; var gigabytesPerSecond: Double }

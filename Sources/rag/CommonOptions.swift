@@ -19,7 +19,7 @@ struct IndexOptions: ParsableArguments {
     }
 
     /// Opens the index for reading; a missing file is `StoreError.noIndex`.
-    func openExisting() throws -> PassageStore { try PassageStore.open(at: path, create: false) }
+    func openExisting() throws -> PassageStore { try PassageStore.open(at: path, create: false, access: .read) }
 }
 
 /// How a command prints.
@@ -33,13 +33,13 @@ struct OutputOptions: ParsableArguments {
     /// A note for the person at the terminal, on stderr, unless --quiet.
     func note(_ message: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StandardStreams.writeError(message + "\n")
     }
 }
 
 /// How much of the machine a command may use.
 struct ComputeOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Threads for the models and vector search (default: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for the models and vector search (default: all cores).", valueName: "n"))
     var threads: Int?
 
     var parallelism: Parallelism { threads.map(Parallelism.init(threads:)) ?? .allCores }
@@ -47,6 +47,12 @@ struct ComputeOptions: ParsableArguments {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
+}
+
+/// A failure the command explains in its own words (one line, shown after "Error: ").
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Writes a value as pretty-printed JSON (UTF-8, unescaped slashes) on stdout.

@@ -34,4 +34,7 @@ final class E5Embedder: TextEmbedder, TokenCounter {
     func tokenCount(_ text: String) -> Int {
         encoder.tokenizer.encode(text).count
     }
+
+    /// The window less the two tokens of the "passage: " prefix (`<s>` and `</s>` are outside the window).
+    var tokenLimit: Int? { encoder.windowLength - 2 }
 }

@@ -19,16 +19,16 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("search-mode"), help: "Ranking measured for recall: lexical, dense or hybrid.")
     var searchMode: SearchMode = .hybrid
 
-    @Option(name: .customShort("k"), help: "Passages given to the extractive answer and the generator.")
+    @Option(name: .customShort("k"), parsing: .unconditional, help: "Passages given to the extractive answer and the generator.")
     var k = AskSettings.defaultK
 
-    @Option(name: .customLong("coverage-threshold"), help: "Best sentence similarity under which a question counts as not covered, for every language (default: the calibrated per-language thresholds).")
+    @Option(name: .customLong("coverage-threshold"), parsing: .unconditional, help: "Best sentence similarity under which a question counts as not covered, for every language (default: the calibrated per-language thresholds).")
     var coverageThreshold: Float?
 
-    @Option(name: .customLong("lexical-weight"), help: "Weight of shared wording beside the encoder cosine when quoting sentences.")
+    @Option(name: .customLong("lexical-weight"), parsing: .unconditional, help: "Weight of shared wording beside the encoder cosine when quoting sentences.")
     var lexicalWeight = ExtractiveAnswer.defaultLexicalWeight
 
-    @Option(name: .customLong("sentence-weight"), help: "Share of a passage's best sentence in its dense score (0: the passage's own cosine only).")
+    @Option(name: .customLong("sentence-weight"), parsing: .unconditional, help: "Share of a passage's best sentence in its dense score (0: the passage's own cosine only).")
     var sentenceWeight = PassageScoring.sentenceWeight
 
     @OptionGroup var sampling: SamplingOptions
@@ -40,6 +40,8 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if k < 1 { throw ValidationError("-k must be at least 1") }
         if !(0...1).contains(sentenceWeight) { throw ValidationError("--sentence-weight must be between 0 and 1") }
+        if !lexicalWeight.isFinite { throw ValidationError("--lexical-weight must be a number") }
+        if let coverageThreshold, !(-1...1).contains(coverageThreshold) { throw ValidationError("--coverage-threshold must be between -1 and 1") }
     }
 
     func run() throws {

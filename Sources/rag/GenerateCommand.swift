@@ -38,6 +38,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("stop"), help: "A text that ends the generation (repeatable).")
     var stopStrings: [String] = []
 
+    @Option(name: .customLong("ctx"), parsing: .unconditional,
+            help: ArgumentHelp("Context to allocate, in tokens: the prompt plus --max-tokens must fit (default 4096).", valueName: "n"))
+    var context = 4096
+
     @Flag(help: "Print {prompt_tokens, tokens, text, prefill_tokens_per_second, decode_tokens_per_second} as JSON.")
     var json = false
 
@@ -46,6 +50,7 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         if mode == .raw, system != nil { throw ValidationError("--system only applies to --chat prompts") }
+        if context < 16 { throw ValidationError("--ctx must be at least 16") }
     }
 
     func run() throws {
@@ -55,8 +60,13 @@ struct GenerateCommand: ParsableCommand {
             ? prompt
             : ChatTemplate.qwen.render((system.map { [ChatMessage(.system, $0)] } ?? []) + [ChatMessage(.user, prompt)])
         let promptIDs = tokenizer.encode(text)
-        let model = try LanguageModels.load(file, options: InferenceOptions(
-            parallelism: compute.parallelism, contextLength: promptIDs.count + sampling.maxTokens))
+        let needed = promptIDs.count + sampling.maxTokens
+        if needed > context {
+            let advice = "shorten the prompt, lower --max-tokens or raise --ctx"
+            throw CommandFailure("the prompt is \(promptIDs.count) tokens and --max-tokens adds \(sampling.maxTokens): \(needed) do not fit in --ctx \(context); \(advice)")
+        }
+        let model = try LanguageModels.load(file, options: InferenceOptions(parallelism: compute.parallelism, contextLength: needed))
+        if promptIDs.count > 1000 { StandardStreams.writeError("reading the prompt (\(promptIDs.count) tokens)…\n") }
         let generator = TokenGenerator(model: model, tokenizer: tokenizer)
         let limits = TokenGenerator.Limits(maxTokens: sampling.maxTokens, stopStrings: stopStrings,
                                             topCandidates: sampling.settings.candidatesPerToken)
@@ -68,7 +78,7 @@ struct GenerateCommand: ParsableCommand {
                 shown.append(candidates)
                 if !json { print(Self.describe(chosen: tokenizer.piece(for: id), candidates)) }
             } else if !json, !sampling.showProbs {
-                FileHandle.standardOutput.write(Data(step.text.utf8))
+                try StandardStreams.writeOutput(step.text)
             }
         }
         if json {
@@ -79,10 +89,10 @@ struct GenerateCommand: ParsableCommand {
             return
         }
         if !sampling.showProbs { print() }
-        FileHandle.standardError.write(Data(String(
+        StandardStreams.writeError(String(
             format: "[%d prompt tokens at %.1f tok/s; %d generated at %.1f tok/s; stopped: %@]\n",
             result.promptTokens.count, result.prefillTokensPerSecond, result.tokens.count,
-            result.decodeTokensPerSecond, result.stopReason.rawValue).utf8))
+            result.decodeTokensPerSecond, result.stopReason.rawValue))
     }
 
     struct Candidate: Encodable {

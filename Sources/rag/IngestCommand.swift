@@ -15,13 +15,17 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Remove documents whose files no longer exist.")
     var prune = false
 
-    @Flag(help: "Delete the index and build it again from these paths.")
+    @Flag(help: "Build the index again from these paths alone, beside the old one, which it replaces only when done.")
     var rebuild = false
 
-    @Option(help: ArgumentHelp("Passage size budget (default: the index's, else \(ChunkingParameters.defaultSize)).", valueName: "n"))
+    @Option(name: .customLong("max-file-size"), parsing: .unconditional,
+            help: ArgumentHelp("Skip files larger than this: bytes, or with k, M or G (default: 10M).", valueName: "size"))
+    var maxFileSize: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Passage size budget (default: the index's, else \(ChunkingParameters.defaultSize)).", valueName: "n"))
     var chunkSize: Int?
 
-    @Option(help: ArgumentHelp("Passage overlap, whole sentences (default: the index's, else \(ChunkingParameters.defaultOverlap)).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Passage overlap, whole sentences (default: the index's, else \(ChunkingParameters.defaultOverlap)).", valueName: "n"))
     var overlap: Int?
 
     @OptionGroup var indexOptions: IndexOptions
@@ -30,6 +34,9 @@ struct IngestCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to ingest") }
+        if let maxFileSize, Self.bytes(maxFileSize) == nil {
+            throw ValidationError("--max-file-size \(maxFileSize) is not a size: give bytes, or a number with k, M or G (such as 64M)")
+        }
         do {
             let size = chunkSize ?? ChunkingParameters.defaultSize
             _ = try ChunkingParameters(size: size, overlap: overlap ?? Self.defaultOverlap(forSize: size))
@@ -39,19 +46,62 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        if rebuild { try PassageStore.remove(at: indexOptions.path) }
-        let store = try PassageStore.open(at: indexOptions.path, create: true)
+        let path = indexOptions.path
+        guard rebuild else { return try ingest(into: PassageStore.open(at: path, create: true)) }
+        // A rebuild may only replace one of our indexes, and builds beside it, so a kill or an error
+        // leaves the old index as it was.
+        if FileManager.default.fileExists(atPath: path) { try PassageStore.open(at: path, create: false, access: .read).close() }
+        let staging = PassageStore.stagingPath(forRebuildOf: path)
+        try PassageStore.remove(at: staging)
+        let store = try PassageStore.open(at: staging, create: true)
+        do {
+            try ingest(into: store, shownAs: path)
+            try store.close()
+        } catch {
+            try? store.close()
+            try? PassageStore.remove(at: staging)
+            throw error
+        }
+        try PassageStore.replace(path, with: staging)
+    }
+
+    /// Ingests the paths into `store`; messages name the index as `shownAs`.
+    func ingest(into store: PassageStore, shownAs index: String? = nil) throws {
+        let index = index ?? store.path
         let embedder = try makeEmbedder(threads: compute.parallelism.threads)
-        let ingestor = Ingestor(store: store, chunker: try chunker(for: store, embedder: embedder), embedder: embedder)
+        let ingestor = Ingestor(store: store, chunker: try chunker(for: store, embedder: embedder), embedder: embedder,
+                                maxFileBytes: maxFileSize.flatMap(Self.bytes) ?? Ingestor.defaultMaxFileBytes)
         let display = IngestProgressDisplay(quiet: output.quiet)
-        let summary = try ingestor.ingest(paths, prune: prune, onEvent: display.handle)
+        let summary: IngestSummary
+        do {
+            summary = try ingestor.ingest(paths, prune: prune, onEvent: display.handle)
+        } catch let error as StoreError {
+            display.finish()
+            // Say what the interrupted run left in the index: every document committed before the failure.
+            let stored = (try? store.statistics().documents).map { " (the index holds \($0) documents)" } ?? ""
+            throw CommandFailure(error.description + stored)
+        }
         display.finish()
         try store.checkpoint()
-        if output.json {
-            try printJSON(IngestReport(index: indexOptions.path, summary: summary))
-        } else if !output.quiet {
-            print(Self.summaryLine(summary, index: indexOptions.path))
+        if summary.files == 0, summary.skipped.isEmpty {
+            output.note("note: no \(SourceFiles.supportedExtensionsList) files found in \(paths.joined(separator: ", "))")
         }
+        if output.json {
+            try printJSON(IngestReport(index: index, summary: summary))
+        } else if !output.quiet {
+            print(Self.summaryLine(summary, index: index))
+        }
+    }
+
+    /// "64M" → 64,000,000; plain digits are bytes; nil for anything else (or less than 1).
+    static func bytes(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000, "g": 1_000_000_000, "G": 1_000_000_000]
+        var digits = Substring(text)
+        if digits.hasSuffix("B") || digits.hasSuffix("b") { digits = digits.dropLast() }
+        var scale: Int64 = 1
+        if let last = digits.last, let unit = units[last] { scale = unit; digits = digits.dropLast() }
+        guard let value = Double(digits), value.isFinite, value >= 1, value * Double(scale) < 1e15 else { return nil }
+        return Int64(value * Double(scale))
     }
 
     /// Sizes from the options, else from the index (so a plain rerun keeps them), else the defaults.
@@ -60,6 +110,7 @@ struct IngestCommand: ParsableCommand {
         let recorded = try store.metadata(.chunking).flatMap(ChunkingParameters.init(signature:)).flatMap { $0.unit == unit ? $0 : nil }
         let size = chunkSize ?? recorded?.size ?? ChunkingParameters.defaultSize
         let overlap = overlap ?? (chunkSize == nil ? recorded?.overlap : nil) ?? Self.defaultOverlap(forSize: size)
+        if let limit = counter.tokenLimit, size > limit { throw ChunkingError.sizeAboveWindow(size: size, limit: limit) }
         return Chunker(parameters: try ChunkingParameters(size: size, overlap: overlap, unit: unit), counter: counter)
     }
 

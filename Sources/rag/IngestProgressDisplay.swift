@@ -19,7 +19,16 @@ final class IngestProgressDisplay {
         switch event {
         case .started(let files):
             total = files
-        case .file(let index, let path, let outcome):
+        case .passedOver(let file):
+            if style != .silent { write("skipped \(file.path.oneLine): \(file.reason)\n") }
+        case .embedding(let index, let path, let done, let total):
+            // A long document: the bar shows its share; plain lines report every ~10 s.
+            guard style != .silent, Date().timeIntervalSince(lastDraw) > (style == .bar ? 0.1 : 10) else { return }
+            lastDraw = Date()
+            let line = "[\(index)/\(self.total)] embedding \(path.oneLine): \(done)/\(total) passages and sentences"
+            write(style == .bar ? "\r\u{1B}[K" + line : line + "\n")
+        case .file(let index, let rawPath, let outcome):
+            let path = rawPath.oneLine
             done = index
             var message: String? = nil
             switch outcome {
@@ -57,5 +66,5 @@ final class IngestProgressDisplay {
         return String(format: "%d:%02d", s / 60, s % 60)
     }
 
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    private func write(_ text: String) { StandardStreams.writeError(text) }
 }

@@ -29,7 +29,7 @@ struct ListCommand: ParsableCommand {
         if output.json { try printJSON(entries); return }
         if entries.isEmpty { print("the index holds no documents"); return }
         for entry in entries {
-            print(String(format: "%5d  ", entry.chunks) + "\(entry.path)  \(entry.title)")
+            print(String(format: "%5d  ", entry.chunks) + "\(entry.path.oneLine)  \(entry.title.oneLine)")
         }
         output.note("\(entries.count) documents, \(entries.reduce(0) { $0 + $1.chunks }) passages")
     }

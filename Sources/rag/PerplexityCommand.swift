@@ -19,7 +19,7 @@ struct PerplexityCommand: ParsableCommand {
     @Argument(help: "A UTF-8 text file.")
     var file: String
 
-    @Option(help: "Tokens per window.")
+    @Option(parsing: .unconditional, help: "Tokens per window.")
     var ctx = 512
 
     @Flag(help: "Print {perplexity, tokens, windows} as JSON.")
@@ -56,8 +56,8 @@ struct PerplexityCommand: ParsableCommand {
                 scored += 1
             }
             if !json {
-                FileHandle.standardError.write(Data(String(format: "[window %d/%d] running perplexity %.4f\n", w + 1,
-                                                           windows, exp(negativeLogLikelihood / Double(scored))).utf8))
+                StandardStreams.writeError(String(format: "[window %d/%d] running perplexity %.4f\n", w + 1,
+                                                  windows, exp(negativeLogLikelihood / Double(scored))))
             }
         }
         let perplexity = exp(negativeLogLikelihood / Double(scored))

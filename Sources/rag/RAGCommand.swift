@@ -10,4 +10,15 @@ struct RAGCommand: ParsableCommand {
                       ListCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self, TokenizeCommand.self,
                       GenerateCommand.self, PerplexityCommand.self]
     )
+
+    /// ArgumentParser's main, plus a last flush of stdout: output that did not reach it is an error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            try StandardStreams.flushOutput()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -17,7 +17,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "lexical (BM25 words), dense (encoder cosine of the passage and its best sentence) or hybrid (both, fused by rank). Default: hybrid when the index has vectors, else lexical.")
     var mode: SearchMode?
 
-    @Option(name: .customShort("k"), help: "Number of passages.")
+    @Option(name: .customShort("k"), parsing: .unconditional, help: "Number of passages.")
     var k = 5
 
     @OptionGroup var indexOptions: IndexOptions
@@ -50,7 +50,7 @@ struct SearchCommand: ParsableCommand {
     static func render(_ hits: [SearchHit]) -> String {
         guard !hits.isEmpty else { return "no matching passages" }
         return hits.map { hit in
-            var lines = ["\(hit.rank). \(hit.chunk.documentPath) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
+            var lines = ["\(hit.rank). \(hit.chunk.documentPath.oneLine) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
             if !hit.chunk.headingPath.isEmpty { lines.append("   " + hit.chunk.headingPath.joined(separator: " › ")) }
             let flat = hit.chunk.text.split(whereSeparator: \.isNewline).joined(separator: " ")
             lines.append("   " + (flat.count > 300 ? String(flat.prefix(300)) + "…" : flat))

@@ -107,6 +107,17 @@ final class StreamingWrapper {
 }
 
 extension String {
+    /// The text on one line: control characters (a newline or escape in a file name) shown as \u{…}.
+    var oneLine: String {
+        guard unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return self }
+        var out = ""
+        for scalar in unicodeScalars {
+            if scalar.properties.generalCategory == .control { out += "\\u{" + String(scalar.value, radix: 16) + "}" }
+            else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
     var trimmedTrailingSpaces: String {
         var s = self
         while s.last == " " { s.removeLast() }

@@ -15,17 +15,18 @@ final class TinyQwen2Tests: XCTestCase {
     }
 
     /// Q8_0 bytes for `rows` × `columns` random weights (exercises a quantised embedding and output path).
-    func randomQ8_0(rows: Int, columns: Int) -> [UInt8] {
+    func randomQ8_0(rows: Int, columns: Int, scale: Float16 = 0.01) -> [UInt8] {
         var bytes: [UInt8] = []
         for _ in 0..<(rows * columns / 32) {
-            withUnsafeBytes(of: Float16(0.01).bitPattern) { bytes += $0 }
+            withUnsafeBytes(of: scale.bitPattern) { bytes += $0 }
             for _ in 0..<32 { bytes.append(UInt8(truncatingIfNeeded: Int(rng.next() % 255) - 127)) }
         }
         return bytes
     }
 
     /// The model's GGUF; `omit` drops one tensor, `extra` adds one nobody uses, `reshape` gives one a wrong shape.
-    func writeModel(omit: String? = nil, extra: Bool = false, reshape: String? = nil) throws -> URL {
+    /// `poison` fills one tensor (or output.weight's block scales) with NaN, as flipped bytes in a damaged file can.
+    func writeModel(omit: String? = nil, extra: Bool = false, reshape: String? = nil, poison: String? = nil) throws -> URL {
         let d = Self.width, kv = Self.kvHeads * (Self.width / Self.heads), ff = Self.feedForward
         var writer = GGUFWriter()
         writer.add("general.architecture", .string("qwen2"))
@@ -40,12 +41,13 @@ final class TinyQwen2Tests: XCTestCase {
         func tensor(_ name: String, _ dims: [Int]) {
             guard name != omit else { return }
             let shape = name == reshape ? dims.map { $0 * 2 } : dims
-            writer.addTensor(name, dimensions: shape, floats: randomFloats(shape.reduce(1, *)))
+            let values = name == poison ? [Float](repeating: .nan, count: shape.reduce(1, *)) : randomFloats(shape.reduce(1, *))
+            writer.addTensor(name, dimensions: shape, floats: values)
         }
         writer.addTensor("token_embd.weight", dimensions: [d, Self.vocabulary], type: .q8_0,
                          data: randomQ8_0(rows: Self.vocabulary, columns: d))
         writer.addTensor("output.weight", dimensions: [d, Self.vocabulary], type: .q8_0,
-                         data: randomQ8_0(rows: Self.vocabulary, columns: d))
+                         data: randomQ8_0(rows: Self.vocabulary, columns: d, scale: poison == "output.weight" ? .nan : 0.01))
         tensor("output_norm.weight", [d])
         for b in 0..<Self.blocks {
             let p = "blk.\(b)."
@@ -123,6 +125,15 @@ final class TinyQwen2Tests: XCTestCase {
         }
         XCTAssertThrowsError(try model.append([Self.vocabulary])) { error in
             XCTAssertEqual(error as? InferenceError, .tokenOutOfRange(Self.vocabulary, vocabularySize: Self.vocabulary))
+        }
+    }
+
+    /// Issue 9: a damaged model generated "!!!!!!!!" (NaN logits sampled as token 0) and exited 0.
+    func testNaNScoresAreAnErrorNeverSampled() throws {
+        let model = try load(try writeModel(poison: "output.weight"))
+        XCTAssertThrowsError(try model.append([1, 2, 3])) { error in
+            XCTAssertEqual(error as? InferenceError, .nonFiniteLogits(position: 3))
+            XCTAssertTrue("\(error)".contains("rag models --rehash"))
         }
     }
 

@@ -41,6 +41,34 @@ final class ModelCatalogTests: XCTestCase {
         XCTAssertEqual(try models.verification(of: .encoder, rehash: false), .hashMismatch)
     }
 
+    /// Issue 9: 100 bytes flipped in place with the mtime put back used to pass as "ok (sha256 verified)",
+    /// because the stamp only held size and mtime; the change time moves with any write.
+    func testAStampDoesNotVouchForAFileRewrittenInPlaceAndRehashDropsIt() throws {
+        let real = ModelDirectory.default.url(for: .encoder)
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: real.path), "the encoder is not fetched")
+        let models = ModelDirectory(url: directory)
+        let file = models.url(for: .encoder)
+        try FileManager.default.copyItem(at: real, to: file)
+        XCTAssertEqual(try models.verification(of: .encoder, rehash: false), .verified)
+        let stamp = file.appendingPathExtension("verified")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: stamp.path))
+        XCTAssertEqual(try models.verification(of: .encoder, rehash: false), .verified, "the stamp is used")
+
+        let modified = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date)
+        usleep(20_000)  // a later change time, whatever the file system's clock resolution
+        let handle = try FileHandle(forUpdating: file)
+        try handle.seek(toOffset: 40_000_000)
+        let original = try XCTUnwrap(try handle.read(upToCount: 100))
+        try handle.seek(toOffset: 40_000_000)
+        try handle.write(contentsOf: Data(original.map { ~$0 }))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: file.path)
+
+        XCTAssertEqual(try models.verification(of: .encoder, rehash: false), .hashMismatch)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stamp.path), "a failed check removes the stamp")
+        XCTAssertThrowsError(try models.verifiedURL(for: .encoder))
+    }
+
     func testRealModelsVerifyWhenPresent() throws {
         let models = ModelDirectory.default
         for model in KnownModel.allCases {

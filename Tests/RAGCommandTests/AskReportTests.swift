@@ -8,7 +8,7 @@ final class AskReportTests: XCTestCase {
     }
 
     func testRetrieveModeSetsGenerationToNull() throws {
-        let answer = Answer(question: "什么是预训练", mode: .retrieve, language: .chinese, bestSimilarity: 0.9, bestPassageSimilarity: 0.9, coverageThreshold: 0.8, covered: true,
+        let answer = Answer(question: "什么是预训练", mode: .retrieve, language: .chinese, bestSimilarity: 0.9, bestPassageSimilarity: 0.9, coverageThreshold: 0.8, sharesTerm: true, covered: true,
                             retrieval: RetrievedAnswer(hits: [], quotes: []), generation: nil)
         let object = try json(AskReport(answer: answer, pieces: nil))
         XCTAssertEqual(object["question"] as? String, "什么是预训练")
@@ -21,7 +21,7 @@ final class AskReportTests: XCTestCase {
     }
 
     func testNotCoveredHasAMessageAndNoAnswers() throws {
-        let answer = Answer(question: "量子计算机的工作原理是什么", mode: .compare, language: .chinese, bestSimilarity: 0.7, bestPassageSimilarity: 0.7, coverageThreshold: 0.8,
+        let answer = Answer(question: "量子计算机的工作原理是什么", mode: .compare, language: .chinese, bestSimilarity: 0.7, bestPassageSimilarity: 0.7, coverageThreshold: 0.8, sharesTerm: true,
                             covered: false, retrieval: RetrievedAnswer(hits: [], quotes: nil), generation: nil)
         let object = try json(AskReport(answer: answer, pieces: nil))
         XCTAssertEqual(object["covered"] as? Bool, false)
@@ -39,7 +39,7 @@ final class AskReportTests: XCTestCase {
                                                                bestChunk: 0, bestPassage: 1, bestSentence: "x", similarity: 0.9, isSupported: true)],
             saidUnknown: false,
             report: GenerationReport(promptTokens: 10, generatedTokens: 8, timeToFirstTokenMs: 120, decodeTokensPerSecond: 20, stopReason: "eos"))
-        let answer = Answer(question: "什么是预训练", mode: .generate, language: .chinese, bestSimilarity: 0.9, bestPassageSimilarity: 0.9, coverageThreshold: 0.8, covered: true,
+        let answer = Answer(question: "什么是预训练", mode: .generate, language: .chinese, bestSimilarity: 0.9, bestPassageSimilarity: 0.9, coverageThreshold: 0.8, sharesTerm: true, covered: true,
                             retrieval: RetrievedAnswer(hits: [], quotes: nil), generation: generated)
         let object = try json(AskReport(answer: answer, pieces: nil))
         let generation = try XCTUnwrap(object["generation"] as? [String: Any])

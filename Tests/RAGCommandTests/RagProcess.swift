@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+/// Runs the built `rag` binary (next to the test bundle: swift build / swift test build it) as a user's
+/// shell would, with chosen standard streams, for what only a real process shows: exit statuses,
+/// signals, closed or full streams.
+enum RagProcess {
+    static var binary: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rag") }
+
+    static func skipUnlessBuilt() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: binary.path), "the rag binary is not built next to the tests (\(binary.path))")
+    }
+
+    /// Where a stream goes: captured, thrown away, a full disk (/dev/full), or closed.
+    enum Stream { case captured, discarded, full, closed }
+
+    struct Result {
+        var status: Int32
+        var signalled: Bool
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdout: Stream = .captured, stderr: Stream = .captured,
+                    directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let outPipe = Pipe(), errPipe = Pipe()
+        func attach(_ stream: Stream, _ pipe: Pipe) throws -> Any? {
+            switch stream {
+            case .captured: return pipe
+            case .discarded: return FileHandle.nullDevice
+            case .full: return try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+            case .closed: return nil
+            }
+        }
+        process.standardOutput = try attach(stdout, outPipe)
+        process.standardError = try attach(stderr, errPipe)
+        process.standardInput = FileHandle.nullDevice
+        // A closed stream: Foundation cannot start a child with a closed descriptor, so the shell does it.
+        if stdout == .closed || stderr == .closed {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            let redirections = (stdout == .closed ? " >&-" : "") + (stderr == .closed ? " 2>&-" : "")
+            process.arguments = ["-c", "exec \"$0\" \"$@\"" + redirections, binary.path] + arguments
+        }
+        try process.run()
+        var out = Data(), err = Data()
+        let group = DispatchGroup()
+        if stdout == .captured { group.enter(); DispatchQueue.global().async { out = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() } }
+        if stderr == .captured { group.enter(); DispatchQueue.global().async { err = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() } }
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+}
