@@ -4,8 +4,10 @@ import PackageDescription
 // Layering (each arrow is "may import"):
 //   CKernels ← Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
 //   Checksum ← Store ← Retrieval                           (documents, chunks, vectors, search)
-//   rag ← everything, plus ArgumentParser                  (thin composition root)
-// Retrieval talks to the engine only through its own protocols; `rag` wires the two together.
+//   RAGKit ← Inference, Retrieval, Store                   (the pipeline every front-end shares: model wiring,
+//                                                           adapters, wire formats)
+//   rag ← RAGKit, plus ArgumentParser                      (thin command line)
+// Retrieval talks to the engine only through its own protocols; RAGKit wires the two together.
 
 /// SIMD code is 50–250x slower without a target CPU (swiftc defaults to baseline x86-64): see shared PERF.md.
 let nativeCPU: [SwiftSetting] = [
@@ -36,10 +38,12 @@ let package = Package(
         .target(name: "Inference", dependencies: ["Kernels", "ModelFiles", "Tokenization"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Checksum", "Kernels", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: nativeCPU),
         .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels"], swiftSettings: nativeCPU),
+        .target(name: "RAGKit", dependencies: ["Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval"],
+                swiftSettings: nativeCPU),
         .executableTarget(
             name: "rag",
             dependencies: [
-                "Checksum", "Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval",
+                "RAGKit", "Checksum", "Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: nativeCPU),
@@ -51,6 +55,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "ModelFiles", "Kernels"], swiftSettings: nativeCPU),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store"], swiftSettings: nativeCPU),
+        .testTarget(name: "RAGKitTests", dependencies: ["RAGKit", "Retrieval"], swiftSettings: nativeCPU),
         .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
     ]
 )

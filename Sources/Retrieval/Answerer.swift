@@ -139,6 +139,9 @@ public final class Answerer {
     let makeWriter: () throws -> AnswerWriter
     private var writer: AnswerWriter?
 
+    /// The best sentence's share of a dense score (see `PassageScoring`).
+    public var sentenceWeight: Float { retriever.sentenceWeight }
+
     public init(store: PassageStore, embedder: TextEmbedder, parallelism: Parallelism = .allCores,
                 sentenceWeight: Float = PassageScoring.sentenceWeight, makeWriter: @escaping () throws -> AnswerWriter) {
         self.store = store

@@ -32,7 +32,7 @@ public final class PassageStore {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
             if isFolder.boolValue { throw StoreError.badPath(path: path, problem: "is a folder, not an index file") }
-            try checkIsOurs(path)
+            try checkIsOurs(path, busyTimeout: busyTimeout)
         } else {
             guard create, access == .write else { throw StoreError.noIndex(path: path) }
             do {
@@ -53,9 +53,11 @@ public final class PassageStore {
 
     /// Refuses, with a read-only look that changes nothing, a file that is not an SQLite database or is
     /// another application's database (tables, but none of our migrations).
-    static func checkIsOurs(_ path: String) throws {
+    static func checkIsOurs(_ path: String, busyTimeout: Double) throws {
         var configuration = Configuration()
         configuration.readonly = true
+        // Even a read waits while another opener recovers the WAL index of a file nobody had open.
+        configuration.busyMode = .timeout(busyTimeout)
         func isForeign(_ queue: DatabaseQueue) throws -> Bool {
             defer { try? queue.close() }
             return try queue.read { db in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RAGKit
 import Retrieval
 
 extension AnswerMode: ExpressibleByArgument {}
@@ -33,14 +34,8 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         try Retriever.check(query: question)
-        let store = try indexOptions.openExisting()
-        let threads = compute.parallelism.threads
-        guard let embedder = try makeEmbedder(threads: threads) else { throw ModelUnavailable.encoder(command: "ask") }
-        let answerer = Answerer(store: store, embedder: embedder, parallelism: compute.parallelism,
-                                makeWriter: { [output, decoderModel] in
-                                    output.note("loading the generator…")
-                                    return try makeAnswerWriter(model: decoderModel, threads: threads)
-                                })
+        let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderPath: decoderModel.model)
+        let loading = { [output] in output.note("loading the generator…") }
         var settings = AskSettings()
         settings.mode = mode
         settings.k = k
@@ -48,14 +43,14 @@ struct AskCommand: ParsableCommand {
 
         if output.json {
             var pieces: [GeneratedPiece] = []
-            let answer = try answerer.answer(question, settings: settings) { event in
+            let answer = try session.answer(question, settings: settings, onLoadingGenerator: loading) { event in
                 if case .piece(let piece) = event { pieces.append(piece) }
             }
             try printJSON(AskReport(answer: answer, pieces: sampling.showProbs ? pieces : nil))
         } else {
             let view = AskView(mode: mode)
             view.question(question)
-            let answer = try answerer.answer(question, settings: settings, onEvent: view.handle)
+            let answer = try session.answer(question, settings: settings, onLoadingGenerator: loading, onEvent: view.handle)
             view.finish(answer)
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inference
 import Kernels
+import RAGKit
 
 /// `rag bench …` (hidden): timing loops the scripts/bench-* scripts drive, so process start-up and model loading
 /// stay out of the measured numbers. Prints one JSON object.

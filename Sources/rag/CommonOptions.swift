@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kernels
+import RAGKit
 import Store
 
 /// Which index file a command works on.
@@ -55,9 +56,7 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Writes a value as pretty-printed JSON (UTF-8, unescaped slashes) on stdout.
+/// Writes a value as rag's wire-format JSON on stdout.
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(String(decoding: try WireFormat.encode(value), as: UTF8.self))
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import ModelFiles
+import RAGKit
 
 /// Which GGUF decoder model a command uses: --model PATH, else the verified default Qwen file.
 struct DecoderModelOptions: ParsableArguments {
@@ -8,8 +8,5 @@ struct DecoderModelOptions: ParsableArguments {
     var model: String?
 
     /// Opens the model file. The default model must be present and pass its checksum.
-    func open() throws -> GGUFFile {
-        let url = try model.map { URL(fileURLWithPath: $0) } ?? ModelDirectory.default.verifiedURL(for: .decoder)
-        return try GGUFFile(url: url)
-    }
+    func open() throws -> GGUFFile { try ModelWiring.decoderFile(path: model) }
 }

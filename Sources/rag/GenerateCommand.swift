@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inference
 import ModelFiles
+import RAGKit
 import Tokenization
 
 /// `rag generate PROMPT`: run the decoder model on a prompt and stream its continuation, token by token.

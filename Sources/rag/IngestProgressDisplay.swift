@@ -10,6 +10,7 @@ final class IngestProgressDisplay {
     private var total = 0, done = 0, chunks = 0
     private let started = Date()
     private var lastDraw = Date.distantPast
+    private var finished = false
 
     init(quiet: Bool) {
         style = quiet ? .silent : (isatty(STDERR_FILENO) != 0 ? .bar : .lines)
@@ -44,9 +45,10 @@ final class IngestProgressDisplay {
         }
     }
 
-    /// Ends the bar's line so the summary starts on a fresh one.
+    /// Ends the bar's line so the summary (or an error) starts on a fresh one; later calls do nothing.
     func finish() {
-        if style == .bar, total > 0 { write("\r\u{1B}[K") }
+        if style == .bar, total > 0, !finished { write("\r\u{1B}[K") }
+        finished = true
     }
 
     private func drawBar() {

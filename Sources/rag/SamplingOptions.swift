@@ -43,16 +43,3 @@ struct SamplingOptions: ParsableArguments {
                            candidatesPerToken: showProbs ? 5 : 0)
     }
 }
-
-extension Sampler.Settings {
-    /// The decoder's sampler stages for Retrieval's engine-free settings (the one place the two meet).
-    init(_ settings: GenerationSettings) {
-        self.init()
-        temperature = settings.temperature
-        topK = settings.topK
-        topP = settings.topP
-        minP = settings.minP
-        repetitionPenalty = settings.repetitionPenalty
-        seed = settings.seed
-    }
-}

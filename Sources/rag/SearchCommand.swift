@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RAGKit
 import Retrieval
 import Store
 
@@ -30,17 +31,13 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try indexOptions.openExisting()
-        let embedder = (mode == .lexical) ? nil : try makeEmbedder(threads: compute.parallelism.threads)
-        let retriever = Retriever(store: store, embedder: embedder, parallelism: compute.parallelism)
-        let chosen = try mode ?? retriever.defaultMode()
+        let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism)
+        let (chosen, hits) = try session.search(query, mode: mode, k: k)
         if mode == nil, chosen == .lexical {
-            output.note(embedder == nil ? "note: lexical search only (the encoder is not available yet)"
-                                        : "note: lexical search only (this index has no vectors)")
+            output.note("note: lexical search only (this index has no vectors)")
         }
-        let hits = try retriever.search(query, mode: chosen, k: k)
         if output.json {
-            try printJSON(SearchReport(query: query, mode: chosen, hits: hits.map(SearchReport.Hit.init)))
+            try printJSON(SearchReport(query: query, mode: chosen, hits: hits))
         } else {
             print(Self.render(hits))
         }
@@ -57,26 +54,4 @@ struct SearchCommand: ParsableCommand {
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")
     }
-}
-
-/// `rag search --json` output: {"query", "mode", "hits": [{"rank", "score", "source", "chunk", "text", ...}]}.
-struct SearchReport: Encodable {
-    struct Hit: Encodable {
-        var rank: Int
-        var score: Double
-        var source: String
-        var chunk: Int
-        var text: String
-        var heading: [String]
-        var title: String
-
-        init(_ hit: SearchHit) {
-            rank = hit.rank; score = hit.score; source = hit.chunk.documentPath; chunk = hit.chunk.ordinal
-            text = hit.chunk.text; heading = hit.chunk.headingPath; title = hit.chunk.documentTitle
-        }
-    }
-
-    var query: String
-    var mode: SearchMode
-    var hits: [Hit]
 }

@@ -27,17 +27,21 @@ enum RagProcess {
         process.executableURL = binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        let outPipe = Pipe(), errPipe = Pipe()
-        func attach(_ stream: Stream, _ pipe: Pipe) throws -> Any? {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rag-process-\(UUID().uuidString)")
+        let outFile = scratch.appendingPathExtension("out"), errFile = scratch.appendingPathExtension("err")
+        defer { try? FileManager.default.removeItem(at: outFile); try? FileManager.default.removeItem(at: errFile) }
+        func attach(_ stream: Stream, _ file: URL) throws -> Any? {
             switch stream {
-            case .captured: return pipe
+            case .captured:
+                _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+                return try FileHandle(forWritingTo: file)
             case .discarded: return FileHandle.nullDevice
             case .full: return try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
             case .closed: return nil
             }
         }
-        process.standardOutput = try attach(stdout, outPipe)
-        process.standardError = try attach(stderr, errPipe)
+        process.standardOutput = try attach(stdout, outFile)
+        process.standardError = try attach(stderr, errFile)
         process.standardInput = FileHandle.nullDevice
         // A closed stream: Foundation cannot start a child with a closed descriptor, so the shell does it.
         if stdout == .closed || stderr == .closed {
@@ -46,12 +50,8 @@ enum RagProcess {
             process.arguments = ["-c", "exec \"$0\" \"$@\"" + redirections, binary.path] + arguments
         }
         try process.run()
-        var out = Data(), err = Data()
-        let group = DispatchGroup()
-        if stdout == .captured { group.enter(); DispatchQueue.global().async { out = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() } }
-        if stderr == .captured { group.enter(); DispatchQueue.global().async { err = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() } }
-        group.wait()
         process.waitUntilExit()
+        let out = (try? Data(contentsOf: outFile)) ?? Data(), err = (try? Data(contentsOf: errFile)) ?? Data()
         return Result(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                       stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }

@@ -1,5 +1,5 @@
 import XCTest
-@testable import rag
+@testable import RAGKit
 @testable import Retrieval
 
 final class AskReportTests: XCTestCase {
@@ -54,13 +54,5 @@ final class AskReportTests: XCTestCase {
         XCTAssertTrue(generation["tokens"] is NSNull)
         XCTAssertEqual(((generation["grounding"] as? [[String: Any]])?.first?["supported"]) as? Bool, true)
         XCTAssertTrue((object["retrieval"] as? [String: Any])?["answer"] is NSNull)
-    }
-
-    func testWrapKeepsTo80ColumnsCountingChineseAsTwo() {
-        let text = String(repeating: "预训练是语言模型的第一个训练阶段，", count: 6) + " and some English words to wrap nicely"
-        let wrapped = TerminalText.wrap(text, first: "  ", indent: "  ")
-        for line in wrapped.split(separator: "\n") { XCTAssertLessThanOrEqual(TerminalText.columns(String(line)), 80, "\(line)") }
-        XCTAssertEqual(wrapped.replacingOccurrences(of: "\n  ", with: "").replacingOccurrences(of: " ", with: ""),
-                       ("  " + text).replacingOccurrences(of: " ", with: ""))
     }
 }

@@ -1,10 +1,12 @@
 import Retrieval
 
 /// `rag ask --json` output (documented in README.md). Parts a mode does not compute are null, never absent.
-struct AskReport: Encodable {
-    var answer: Answer
+public struct AskReport: Encodable {
+    public var answer: Answer
     /// Per-token pieces with candidates, kept only with --show-probs.
-    var pieces: [GeneratedPiece]?
+    public var pieces: [GeneratedPiece]?
+
+    public init(answer: Answer, pieces: [GeneratedPiece]?) { self.answer = answer; self.pieces = pieces }
 
     enum Keys: String, CodingKey {
         case question, mode, language, covered, message, bestSimilarity = "best_similarity"
@@ -12,7 +14,7 @@ struct AskReport: Encodable {
         case coverageThreshold = "coverage_threshold", sharesTerm = "shares_term", retrieval, generation
     }
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(answer.question, forKey: .question)
         try c.encode(answer.mode.rawValue, forKey: .mode)

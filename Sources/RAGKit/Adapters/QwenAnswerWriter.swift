@@ -8,16 +8,16 @@ import Tokenization
 /// `rag ask`'s generator: a GGUF decoder (Qwen2.5 by default) behind Retrieval's `AnswerWriter`. Prompts
 /// use the model's ChatML template; the template's markers are encoded as control tokens, but the system
 /// and user texts never are, so a document containing "<|im_end|>" cannot end its turn early.
-final class QwenAnswerWriter: AnswerWriter {
-    let model: any LanguageModel
-    let tokenizer: BPETokenizer
+public final class QwenAnswerWriter: AnswerWriter {
+    public let model: any LanguageModel
+    public let tokenizer: BPETokenizer
     /// The template around the two turns: before the system text, between the turns, after the user text.
-    let frame: (beforeSystem: [Int], betweenTurns: [Int], afterUser: [Int])
+    public let frame: (beforeSystem: [Int], betweenTurns: [Int], afterUser: [Int])
 
     /// Room for prompt and answer, in tokens: 4096 covers k=5 passages of 400 encoder tokens with room left.
-    static let contextLength = 4096
+    public static let contextLength = 4096
 
-    init(file: GGUFFile, threads: Int) throws {
+    public init(file: GGUFFile, threads: Int) throws {
         model = try LanguageModels.load(file, options: InferenceOptions(parallelism: Parallelism(threads: threads),
                                                                          contextLength: Self.contextLength))
         tokenizer = try BPETokenizer(gguf: file)
@@ -29,18 +29,18 @@ final class QwenAnswerWriter: AnswerWriter {
                  tokenizer.encode(parts[2], parseSpecial: true))
     }
 
-    var contextLength: Int { model.contextLength }
+    public var contextLength: Int { model.contextLength }
 
-    func tokenCount(_ text: String) -> Int { tokenizer.encode(text, parseSpecial: false).count }
+    public func tokenCount(_ text: String) -> Int { tokenizer.encode(text, parseSpecial: false).count }
 
-    func promptIDs(system: String, user: String) -> [Int] {
+    public func promptIDs(system: String, user: String) -> [Int] {
         frame.beforeSystem + tokenizer.encode(system, parseSpecial: false) + frame.betweenTurns
             + tokenizer.encode(user, parseSpecial: false) + frame.afterUser
     }
 
-    func promptTokenCount(system: String, user: String) -> Int { promptIDs(system: system, user: user).count }
+    public func promptTokenCount(system: String, user: String) -> Int { promptIDs(system: system, user: user).count }
 
-    func write(system: String, user: String, settings: GenerationSettings,
+    public func write(system: String, user: String, settings: GenerationSettings,
                onPiece: (GeneratedPiece) -> Void) throws -> GenerationReport {
         let started = Date()
         var firstTokenAt: Date?

@@ -5,36 +5,36 @@ import ModelFiles
 import Retrieval
 
 /// Retrieval's `TextEmbedder` and `TokenCounter`, backed by our multilingual-e5-small encoder.
-final class E5Embedder: TextEmbedder, TokenCounter {
-    let encoder: E5Encoder
-    let parallelism: Parallelism
+public final class E5Embedder: TextEmbedder, TokenCounter {
+    public let encoder: E5Encoder
+    public let parallelism: Parallelism
     /// Names the exact model file: an index built with another file must be rebuilt.
-    let modelID: String
+    public let modelID: String
 
-    var dimension: Int { encoder.dimension }
+    public var dimension: Int { encoder.dimension }
 
     /// Loads the verified encoder from the models directory (a missing or damaged file is a one-line error).
-    init(threads: Int, directory: ModelDirectory = .default) throws {
+    public init(threads: Int, directory: ModelDirectory = .default) throws {
         let url = try directory.verifiedURL(for: .encoder)
         encoder = try E5Encoder(url: url)
         parallelism = Parallelism(threads: threads)
         modelID = "multilingual-e5-small-q4_0@" + KnownModel.encoder.sha256.prefix(12)
     }
 
-    func embedPassages(_ texts: [String]) throws -> [[Float]] {
+    public func embedPassages(_ texts: [String]) throws -> [[Float]] {
         encoder.embed(texts, role: .passage, parallelism: parallelism)
     }
 
-    func embedQuery(_ text: String) throws -> [Float] {
+    public func embedQuery(_ text: String) throws -> [Float] {
         encoder.embed([text], role: .query, parallelism: parallelism)[0]
     }
 
     /// Content tokens of `text` alone (no prefix, no specials): additive over sentences, which is what the
     /// chunker needs; a passage adds 4 (`passage: ` prefix, `<s>`, `</s>`) to fill its window.
-    func tokenCount(_ text: String) -> Int {
+    public func tokenCount(_ text: String) -> Int {
         encoder.tokenizer.encode(text).count
     }
 
     /// The window less the two tokens of the "passage: " prefix (`<s>` and `</s>` are outside the window).
-    var tokenLimit: Int? { encoder.windowLength - 2 }
+    public var tokenLimit: Int? { encoder.windowLength - 2 }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import Inference
+import ModelFiles
+import Retrieval
+
+/// The one place where the engine is wired into Retrieval's protocols, for every front-end: the
+/// multilingual-e5-small encoder and the GGUF decoder from the models directory (or a path).
+public enum ModelWiring {
+    /// The verified encoder. A missing or damaged model file is a one-line error naming scripts/fetch-models.
+    public static func embedder(threads: Int) throws -> E5Embedder {
+        try E5Embedder(threads: threads)
+    }
+
+    /// Chunks are measured in the encoder's tokens; `unit` names the measure in the index, so a change of
+    /// encoder re-chunks every document.
+    public static func tokenCounter(for embedder: E5Embedder) -> (counter: TokenCounter, unit: String) {
+        (embedder, "tokens:" + embedder.modelID)
+    }
+
+    /// The GGUF decoder at `path`, else the verified default Qwen2.5 file.
+    public static func decoderFile(path: String?) throws -> GGUFFile {
+        let url = try path.map { URL(fileURLWithPath: $0) } ?? ModelDirectory.default.verifiedURL(for: .decoder)
+        return try GGUFFile(url: url)
+    }
+
+    /// The generator behind a generative answer: the decoder at `path` (default: the verified Qwen2.5 file).
+    /// Called only when a question needs it: loading takes a moment.
+    public static func answerWriter(modelPath: String?, threads: Int) throws -> AnswerWriter {
+        try QwenAnswerWriter(file: decoderFile(path: modelPath), threads: threads)
+    }
+}
+
+extension Sampler.Settings {
+    /// The decoder's sampler stages for Retrieval's engine-free settings (the one place the two meet).
+    public init(_ settings: GenerationSettings) {
+        self.init()
+        temperature = settings.temperature
+        topK = settings.topK
+        topP = settings.topP
+        minP = settings.minP
+        repetitionPenalty = settings.repetitionPenalty
+        seed = settings.seed
+    }
+}
