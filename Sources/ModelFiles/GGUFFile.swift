@@ -148,7 +148,13 @@ public final class GGUFFile: @unchecked Sendable {
     {
         let badShape = cursor.error(.badShape(tensor: t.name, dimensions: t.dimensions.map { UInt64($0) }))
         guard let rowBytes = t.type.byteCount(weights: t.dimensions[0]) else { throw badShape }
-        let rows = t.dimensions.dropFirst().reduce(1, *)  // cannot overflow: the full product did not
+        // The full product fitting in an Int does not bound this one when the first dimension is 0.
+        var rows = 1
+        for d in t.dimensions.dropFirst() {
+            let (product, overflow) = rows.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw badShape }
+            rows = product
+        }
         let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: rows)
         guard !overflow else { throw badShape }
         guard t.offset % UInt64(alignment) == 0 else {
