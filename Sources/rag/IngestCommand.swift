@@ -39,12 +39,16 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
+        let interruption = IngestInterruption()
         if rebuild { try PassageStore.remove(at: indexOptions.path) }
         let store = try PassageStore.open(at: indexOptions.path, create: true)
         let embedder = try makeEmbedder(threads: compute.parallelism.threads)
         let ingestor = Ingestor(store: store, chunker: try chunker(for: store, embedder: embedder), embedder: embedder)
         let display = IngestProgressDisplay(quiet: output.quiet)
-        let summary = try ingestor.ingest(paths, prune: prune, onEvent: display.handle)
+        let summary = try ingestor.ingest(paths, prune: prune) { event in
+            interruption.record(event)
+            display.handle(event)
+        }
         display.finish()
         try store.checkpoint()
         if output.json {
