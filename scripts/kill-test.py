@@ -99,6 +99,7 @@ class KillTest:
     def __init__(self, rag, work, folder, rng):
         self.rag, self.work, self.folder, self.rng = rag, work, folder, rng
         self.files = sorted(os.listdir(folder))
+        self.strict_rebuild, self.notes = False, []
 
     def verify_after_kill(self, index, problems):
         """Integrity and `rag stats` on what the kill left (nothing to check if the index was never created)."""
@@ -149,12 +150,19 @@ class KillTest:
                 problems.append(f"{e['path']} has {e['chunks']} passages, encoder {e.get('encoder_model')}")
                 break
 
-    def round(self, index, args, ready, extra_ms, poll_s):
+    def round(self, index, args, ready, extra_ms, poll_s, keeps=None):
+        """One kill and its checks; `keeps`: documents the index must still hold after the kill (a rebuild that
+        swaps its result in only when done leaves the old index whole), checked with --rebuild-keeps-old-index."""
         problems = []
         victim = subprocess.Popen(self.rag.ingest_args(self.folder, index, *args), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         outcome = kill_when(victim, ready, extra_ms, poll_s)
         state = self.verify_after_kill(index, problems)
+        if keeps is not None and outcome == "killed":
+            left = stored_documents(index) or 0
+            if left != keeps:
+                (problems if self.strict_rebuild else self.notes).append(
+                    f"the killed rebuild left {left} of the old index's {keeps} documents")
         self.verify_rerun(index, problems)
         return problems, f"{outcome} +{extra_ms} ms: {state}"
 
@@ -207,6 +215,8 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="ingest threads (1 is steadier on a busy machine)")
     parser.add_argument("--binary", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--rebuild-keeps-old-index", action="store_true",
+                        help="fail when a killed --rebuild has not left the old index whole (issue 9: it does not yet)")
     options = parser.parse_args()
 
     rng = random.Random(options.seed)
@@ -215,6 +225,7 @@ def main():
     folder = os.path.join(work, "docs")
     write_corpus(folder, rng, options.small, options.large)
     test = KillTest(rag, work, folder, rng)
+    test.strict_rebuild = options.rebuild_keeps_old_index
     started = time.monotonic()
     complete = os.path.join(work, "complete.sqlite")
     schema1 = os.path.join(work, "schema1.sqlite")
@@ -253,7 +264,9 @@ def main():
             label = f"fresh ingest after {k} documents"
         elif kind == "migration":
             shutil.copy(schema1, index)
-            extra_ms, at = 0, to_migrate * rng.uniform(0.9, 1.1)
+            # The migration commits well under a millisecond after the WAL appears: aim from well before (the
+            # index stays at schema 1) to just after (schema 2, documents not yet re-embedded).
+            extra_ms, at = 0, to_migrate * rng.uniform(0.6, 1.05)
             ready = lambda elapsed, at=at: elapsed >= at
             label = f"schema 1 → 2 migration ({at * 1000:.0f} ms)"
         elif kind == "rebuild":
@@ -269,7 +282,7 @@ def main():
                 if count is None or count < total:
                     seen_drop[0] = True
                 return (seen_drop[0] and (count or 0) >= k) or elapsed >= fallback
-            label = f"--rebuild after {k} documents"
+            label = f"--rebuild at {k} documents or {fallback:.1f} s"
         else:  # changed-files: rewrite some files and kill while their replacements are written
             shutil.copy(complete, index)
             changed = rng.sample(test.files, 20)
@@ -293,7 +306,7 @@ def main():
             label = f"re-ingest of 20 changed files after {j}"
         t0 = time.monotonic()
         poll_s = 0.0001 if kind in ("new-index", "migration") else 0.002  # aimed by the clock: look closely
-        problems, detail = test.round(index, args, ready, extra_ms, poll_s)
+        problems, detail = test.round(index, args, ready, extra_ms, poll_s, total if kind == "rebuild" else None)
         if kind == "changed-files":  # keep the reference index current for later rounds
             shutil.copy(index, complete)
             for suffix in ("-wal", "-shm"):
@@ -303,6 +316,9 @@ def main():
         print(f"{verdict} round {number:2d} {label}: {detail} ({time.monotonic() - t0:.1f} s)")
         for problem in problems:
             print(f"       {problem}")
+        for note in test.notes:
+            print(f"       note: {note}")
+        test.notes.clear()
         passed, failed = (passed + 1, failed) if not problems else (passed, failed + 1)
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(index + suffix) and not options.keep:
