@@ -29,16 +29,16 @@ public func testOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var covered = [Bool](repeating: false, count: text.count)
     var previous: (start: Int, end: Int)? = nil
     for (i, chunk) in chunks.enumerated() {
-        let where_ = "passage \(i) [\(chunk.start), \(chunk.end)) of \(text.count) scalars, size \(size) overlap \(overlap)"
-        guard 0 <= chunk.start, chunk.start < chunk.end, chunk.end <= text.count else { invariantFailed("\(where_): bad range") }
+        let context = "passage \(i) [\(chunk.start), \(chunk.end)) of \(text.count) scalars, size \(size) overlap \(overlap)"
+        guard 0 <= chunk.start, chunk.start < chunk.end, chunk.end <= text.count else { invariantFailed("\(context): bad range") }
         guard String(String.UnicodeScalarView(text[chunk.start..<chunk.end])) == chunk.text else {
-            invariantFailed("\(where_): text is not the document's span")
+            invariantFailed("\(context): text is not the document's span")
         }
-        guard !chunk.text.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { invariantFailed("\(where_): blank") }
-        guard chunk.tokenCount == counter.tokenCount(chunk.text) else { invariantFailed("\(where_): wrong token count") }
-        guard chunk.tokenCount <= size else { invariantFailed("\(where_): \(chunk.tokenCount) characters over the budget") }
+        guard !chunk.text.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { invariantFailed("\(context): blank") }
+        guard chunk.tokenCount == counter.tokenCount(chunk.text) else { invariantFailed("\(context): wrong token count") }
+        guard chunk.tokenCount <= size else { invariantFailed("\(context): \(chunk.tokenCount) characters over the budget") }
         if let previous, !(chunk.start > previous.start && chunk.end >= previous.end) {
-            invariantFailed("\(where_): not after passage [\(previous.start), \(previous.end))")
+            invariantFailed("\(context): not after passage [\(previous.start), \(previous.end))")
         }
         previous = (chunk.start, chunk.end)
         for j in chunk.start..<chunk.end { covered[j] = true }
