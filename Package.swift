@@ -23,6 +23,11 @@ let package = Package(
     name: "rag",
     products: [
         .executable(name: "rag", targets: ["rag"]),
+        // For the libFuzzer harnesses in Fuzz/, a separate package that imports these by path.
+        .library(name: "ModelFiles", targets: ["ModelFiles"]),
+        .library(name: "Tokenization", targets: ["Tokenization"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -49,6 +49,11 @@ public final class E5ModelFile: @unchecked Sendable {
         try self.init(mapped: mapped)
     }
 
+    /// Parses `E5S1` bytes held in memory (a fuzzer's input, a test's); `url` only names them in errors.
+    public convenience init(data: Data, url: URL) throws {
+        try self.init(mapped: MappedFile(copying: data, url: url))
+    }
+
     init(mapped: MappedFile) throws {
         self.mapped = mapped
         self.url = mapped.url

@@ -33,14 +33,25 @@ public final class GGUFFile: @unchecked Sendable {
     public var architecture: String? { metadata["general.architecture"]?.stringValue }
 
     /// Maps and parses the file at `url`. Throws `GGUFError` for anything that is not a well-formed GGUF v2/v3 file.
-    public init(url: URL) throws {
-        self.url = url
-        let path = url.path
+    public convenience init(url: URL) throws {
+        let mapping: MappedFile
         do {
             mapping = try MappedFile(url: url)
         } catch {
-            throw GGUFError(path: path, reason: .cannotOpen(error.reason))
+            throw GGUFError(path: url.path, reason: .cannotOpen(error.reason))
         }
+        try self.init(mapping: mapping)
+    }
+
+    /// Parses GGUF bytes held in memory (a fuzzer's input, a test's); `url` only names them in errors.
+    public convenience init(data: Data, url: URL) throws {
+        try self.init(mapping: MappedFile(copying: data, url: url))
+    }
+
+    init(mapping: MappedFile) throws {
+        self.mapping = mapping
+        url = mapping.url
+        let path = url.path
         var cursor = ByteCursor(bytes: mapping.bytes, file: path)
 
         // Header: magic, u32 version, u64 tensor count, u64 metadata count.
@@ -137,7 +148,13 @@ public final class GGUFFile: @unchecked Sendable {
     {
         let badShape = cursor.error(.badShape(tensor: t.name, dimensions: t.dimensions.map { UInt64($0) }))
         guard let rowBytes = t.type.byteCount(weights: t.dimensions[0]) else { throw badShape }
-        let rows = t.dimensions.dropFirst().reduce(1, *)  // cannot overflow: the full product did not
+        // The full product fitting in an Int does not bound this one when the first dimension is 0.
+        var rows = 1
+        for d in t.dimensions.dropFirst() {
+            let (product, overflow) = rows.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw badShape }
+            rows = product
+        }
         let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: rows)
         guard !overflow else { throw badShape }
         guard t.offset % UInt64(alignment) == 0 else {

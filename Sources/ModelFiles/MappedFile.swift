@@ -16,10 +16,13 @@ public final class MappedFile: @unchecked Sendable {
     public let url: URL
     /// All bytes of the file; empty (nil base) for an empty file.
     public let bytes: UnsafeRawBufferPointer
+    /// True when `bytes` is a heap copy made by `init(copying:url:)`, not a mapping.
+    private let isCopy: Bool
 
     /// Maps `url` read-only.
     public init(url: URL) throws(Failure) {
         self.url = url
+        isCopy = false
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -40,7 +43,27 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(address), count: size)
     }
 
+    /// Holds a copy of `data` as if it were the file `url` (which only names it in errors), for readers fed
+    /// bytes that are not on disk: fuzzers and tests. Exactly `data.count` bytes are allocated, so a read past
+    /// the end is caught by AddressSanitizer where a page-rounded mapping would hide it.
+    public init(copying data: Data, url: URL) {
+        self.url = url
+        isCopy = true
+        guard !data.isEmpty else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 64)
+        copy.copyBytes(from: data)
+        bytes = UnsafeRawBufferPointer(copy)
+    }
+
     deinit {
-        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+        guard let base = bytes.baseAddress else { return }
+        if isCopy {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        } else {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        }
     }
 }

@@ -53,9 +53,13 @@ struct IngestCommand: ParsableCommand {
         job.chunkSize = chunkSize
         job.overlap = overlap
         job.maxFileBytes = maxFileSize.flatMap(Self.bytes) ?? Ingestor.defaultMaxFileBytes
+        let interruption = IngestInterruption(rebuild: rebuild)
         let display = IngestProgressDisplay(quiet: output.quiet)
         defer { display.finish() }
-        let summary = try job.run(onEvent: display.handle)
+        let summary = try job.run { event in
+            interruption.record(event)
+            display.handle(event)
+        }
         display.finish()
         if summary.files == 0, summary.skipped.isEmpty {
             output.note("note: no \(SourceFiles.supportedExtensionsList) files found in \(paths.joined(separator: ", "))")
