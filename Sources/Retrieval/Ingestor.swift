@@ -99,17 +99,27 @@ public final class Ingestor {
 
     /// Each chunk's vector and those of its quotable sentences (`PassageSentences.quotableSentences`), in
     /// batches of `batchSize` texts so the encoder fills its rows and a long document reports progress.
+    /// A text is embedded once however often it occurs: a one-sentence passage is its own only sentence
+    /// (every short note, every passage cut from a line with no sentence end), and lines repeat.
     static func embed(_ chunks: [NewChunk], with embedder: TextEmbedder,
                       onProgress: (_ done: Int, _ total: Int) throws -> Void = { _, _ in }) throws -> DocumentVectors {
         let sentences = chunks.map { PassageSentences.quotableSentences(of: $0.text) }
         let texts = chunks.map(\.text) + sentences.joined().map(\.text)
-        var values: [[Float]] = []
-        values.reserveCapacity(texts.count)
-        for start in stride(from: 0, to: texts.count, by: batchSize) {
-            values += try embedder.embedPassages(Array(texts[start..<min(start + batchSize, texts.count)]))
-            if texts.count > batchSize { try onProgress(min(start + batchSize, texts.count), texts.count) }
+        var distinct: [String] = [], slots: [String: Int] = [:]
+        let slot = texts.map { text in
+            if let known = slots[text] { return known }
+            slots[text] = distinct.count
+            distinct.append(text)
+            return distinct.count - 1
         }
-        guard values.count == texts.count else { throw IngestError.embedderReturned(vectors: values.count, expected: texts.count) }
+        var embedded: [[Float]] = []
+        embedded.reserveCapacity(distinct.count)
+        for start in stride(from: 0, to: distinct.count, by: batchSize) {
+            embedded += try embedder.embedPassages(Array(distinct[start..<min(start + batchSize, distinct.count)]))
+            if distinct.count > batchSize { try onProgress(min(start + batchSize, distinct.count), distinct.count) }
+        }
+        guard embedded.count == distinct.count else { throw IngestError.embedderReturned(vectors: embedded.count, expected: distinct.count) }
+        let values = slot.map { embedded[$0] }
         var next = chunks.count
         return DocumentVectors(modelID: embedder.modelID, chunks: zip(chunks.indices, sentences).map { index, spans in
             defer { next += spans.count }

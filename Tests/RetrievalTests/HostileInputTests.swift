@@ -43,6 +43,20 @@ final class HostileInputTests: XCTestCase {
         XCTAssertFalse(sentences.contains { $0.text == "let value99 = compute(99)" })
     }
 
+    func testEachDistinctTextIsEmbeddedOnce() throws {
+        // A one-sentence passage is also its own only sentence; a repeated line is the same text twice.
+        let chunks = ["第一篇只有一句话，它就是整个段落。", "重复的一行文字在这里。\n重复的一行文字在这里。\n另一行不同的文字。"].map {
+            NewChunk(text: $0, start: 0, end: $0.unicodeScalars.count, headingPath: [], tokenCount: 10)
+        }
+        let embedder = HashedBigramEmbedder()
+        let vectors = try Ingestor.embed(chunks, with: embedder)
+        XCTAssertEqual(embedder.passagesEmbedded, 4, "2 passages + 2 distinct sentences, not 2 + 4")
+        XCTAssertEqual(vectors.chunks[0].sentences.map(\.vector), [vectors.chunks[0].passage])
+        XCTAssertEqual(vectors.chunks[1].sentences.count, 3)
+        XCTAssertEqual(vectors.chunks[1].sentences[0].vector, vectors.chunks[1].sentences[1].vector)
+        XCTAssertEqual(vectors.chunks[1].sentences[2].vector, embedder.vector("另一行不同的文字。"))
+    }
+
     func testAFileThatBecameUnreadableKeepsItsIndexedVersion() throws {
         try folder.write("docs/a.txt", "预训练在海量文本上学习。")
         try folder.write("docs/b.txt", "微调在问答对上继续训练。")
