@@ -4,6 +4,7 @@ import PackageDescription
 // Layering (each arrow is "may import"):
 //   CKernels ← Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
 //   Checksum ← Store ← Retrieval                           (documents, chunks, vectors, search)
+//   CPoppler, ZIPFoundation ← Retrieval                    (PDF text; the docx and EPUB containers)
 //   rag ← everything, plus ArgumentParser                  (thin composition root)
 // Retrieval talks to the engine only through its own protocols; `rag` wires the two together.
 
@@ -25,6 +26,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "Checksum", swiftSettings: nativeCPU),
@@ -35,7 +37,9 @@ let package = Package(
         .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: nativeCPU),
         .target(name: "Inference", dependencies: ["Kernels", "ModelFiles", "Tokenization"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Checksum", "Kernels", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: nativeCPU),
-        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels"], swiftSettings: nativeCPU),
+        // PDF text through Debian's poppler (its GLib API); scripts/setup installs the -dev package.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "ZIPFoundation"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "rag",
             dependencies: [
@@ -50,7 +54,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles"], swiftSettings: nativeCPU),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "ModelFiles", "Kernels"], swiftSettings: nativeCPU),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store"], swiftSettings: nativeCPU),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "ZIPFoundation"], swiftSettings: nativeCPU),
         .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
     ]
 )

@@ -66,7 +66,7 @@ public final class Ingestor {
         let loaded: LoadedDocument
         do {
             loaded = try DocumentLoader.load(data, format: file.format, fileName: (file.absolutePath as NSString).lastPathComponent)
-        } catch let error as UndecodableText {
+        } catch let error as UnreadableFile {
             if let existing { try store.removeDocuments(ids: [existing.id]) }  // its old text no longer describes the file
             return skip(file, error.description, summary: &summary)
         }

@@ -37,7 +37,7 @@ public enum SourceFiles {
                 if let format = DocumentFormat(fileExtension: file.pathExtension) {
                     files.append(SourceFile(absolutePath: file.path, displayPath: display, format: format))
                 } else if !isDirectory.boolValue {
-                    skipped.append(SkippedFile(path: display, reason: "unsupported file type (rag reads .txt, .md, .html and .htm)"))
+                    skipped.append(SkippedFile(path: display, reason: "unsupported file type (rag reads \(DocumentFormat.extensionList))"))
                 }
             }
         }
