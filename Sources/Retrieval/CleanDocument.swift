@@ -150,6 +150,18 @@ extension StringProtocol {
 extension CleanDocument {
     /// The page holding scalar `offset` of `text`, or nil for documents without pages.
     public func pageNumber(at offset: Int) -> Int? {
-        pages.last(where: { $0.offset <= offset })?.number ?? pages.first?.number
+        guard let first = pages.first else { return nil }
+        var lo = 0, hi = pages.count - 1  // the last page starting at or before offset
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if pages[mid].offset <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return pages[lo].offset <= offset ? pages[lo].number : first.number
+    }
+
+    /// The pages a passage covering `range` of `text` is on, or nil for documents without pages.
+    public func pageRange(of range: Range<Int>) -> ClosedRange<Int>? {
+        guard let first = pageNumber(at: range.lowerBound), let last = pageNumber(at: max(range.lowerBound, range.upperBound - 1)) else { return nil }
+        return first...max(first, last)
     }
 }

@@ -50,7 +50,8 @@ struct SearchCommand: ParsableCommand {
     static func render(_ hits: [SearchHit]) -> String {
         guard !hits.isEmpty else { return "no matching passages" }
         return hits.map { hit in
-            var lines = ["\(hit.rank). \(hit.chunk.documentPath) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
+            let place = hit.chunk.pageLabel.map { " \($0)" } ?? ""
+            var lines = ["\(hit.rank). \(hit.chunk.documentPath)\(place) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
             if !hit.chunk.headingPath.isEmpty { lines.append("   " + hit.chunk.headingPath.joined(separator: " › ")) }
             let flat = hit.chunk.text.split(whereSeparator: \.isNewline).joined(separator: " ")
             lines.append("   " + (flat.count > 300 ? String(flat.prefix(300)) + "…" : flat))
@@ -69,10 +70,17 @@ struct SearchReport: Encodable {
         var text: String
         var heading: [String]
         var title: String
+        /// Only for paged documents (PDF): `page` for a passage on one page, `pages` [first, last] otherwise;
+        /// both absent (not null) for the others, so their JSON is unchanged.
+        var page: Int?
+        var pages: [Int]?
 
         init(_ hit: SearchHit) {
             rank = hit.rank; score = hit.score; source = hit.chunk.documentPath; chunk = hit.chunk.ordinal
             text = hit.chunk.text; heading = hit.chunk.headingPath; title = hit.chunk.documentTitle
+            if let range = hit.chunk.pages {
+                if range.count == 1 { page = range.lowerBound } else { pages = [range.lowerBound, range.upperBound] }
+            }
         }
     }
 
