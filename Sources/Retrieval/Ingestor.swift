@@ -36,6 +36,7 @@ public final class Ingestor {
         }
         try store.setMetadata(.chunking, chunker.parameters.signature)
         try store.setMetadata(.lastIngest, ISO8601DateFormatter().string(from: Date()))
+        try store.setMetadata(.lastIngestSkipped, String(summary.skipped.count))
         let elapsed = ContinuousClock.now - clock
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return summary

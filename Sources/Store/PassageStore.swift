@@ -15,6 +15,8 @@ public final class PassageStore {
         case encoderModel = "encoder_model"
         case encoderDimension = "encoder_dimension"
         case lastIngest = "last_ingest"
+        /// Files the last ingest skipped (unsupported, unreadable, no text): they are never stored, so only counted.
+        case lastIngestSkipped = "last_ingest_skipped"
     }
 
     /// Opens the index at `path`. With `create` false a missing file is `StoreError.noIndex`; otherwise the

@@ -1,0 +1,47 @@
+import Foundation
+@testable import rag
+import XCTest
+
+/// `rag ingest` of a folder holding a PDF, a docx and an EPUB (and two PDFs that yield no text), through the
+/// real command-line path: the readable ones are indexed, the others skipped with their reasons, and a
+/// search hit on the PDF names its page.
+extension RAGCommandTests {
+    static let documentFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/documents").standardizedFileURL
+
+    func testPDFDocxAndEPUBAreIndexedAndAPDFHitNamesItsPage() throws {
+        let formats = folder.appendingPathComponent("formats")
+        try FileManager.default.createDirectory(at: formats, withIntermediateDirectories: true)
+        for name in ["pretraining-zh.pdf", "fine-tuning.docx", "handbook.epub", "scanned.pdf", "encrypted.pdf"] {
+            try FileManager.default.copyItem(at: Self.documentFixtures.appendingPathComponent(name), to: formats.appendingPathComponent(name))
+        }
+        let docs = formats.path
+        let report = try json(rag(["ingest", docs, "--index", index, "--json", "--quiet"]))
+        XCTAssertEqual(report["added"] as? Int, 3)
+        let skipped = try XCTUnwrap(report["skipped"] as? [[String: String]])
+        XCTAssertEqual(skipped.map { ($0["path"]! as NSString).lastPathComponent }, ["encrypted.pdf", "scanned.pdf"])
+        XCTAssertEqual(skipped.map { $0["reason"]! }, [
+            "encrypted PDF (needs a password; rag does not decrypt files)",
+            "no text layer on page 1 (scanned? OCR is not supported yet)",
+        ])
+
+        let search = try json(rag(["search", "学习率预热", "--mode", "lexical", "-k", "3", "--index", index, "--json"]))
+        let top = try XCTUnwrap((search["hits"] as? [[String: Any]])?.first)
+        XCTAssertTrue((top["source"] as? String)?.hasSuffix("pretraining-zh.pdf") == true, "\(top)")
+        XCTAssertEqual(top["page"] as? Int, 3)
+        XCTAssertNil(top["pages"])
+        XCTAssertEqual(top["heading"] as? [String], ["优化与学习率"])
+
+        let docxHit = try json(rag(["search", "训练轮数", "--mode", "lexical", "-k", "1", "--index", index, "--json"]))
+        let docxTop = try XCTUnwrap((docxHit["hits"] as? [[String: Any]])?.first)
+        XCTAssertTrue((docxTop["source"] as? String)?.hasSuffix("fine-tuning.docx") == true)
+        XCTAssertNil(docxTop["page"], "documents without pages keep the documented JSON")
+
+        let text = try rag(["search", "学习率预热", "--mode", "lexical", "-k", "1", "--index", index])
+        XCTAssertTrue(text.contains("pretraining-zh.pdf p.3 #"), text)
+
+        let stats = try json(rag(["stats", "--index", index, "--json"]))
+        XCTAssertEqual(stats["documents"] as? Int, 3)
+        XCTAssertEqual(stats["last_ingest_skipped"] as? Int, 2)
+    }
+}
