@@ -13,6 +13,7 @@ public struct LoadedDocument: Sendable {
 public enum DocumentLoader {
     public static func load(_ data: Data, format declared: DocumentFormat, fileName: String) throws -> LoadedDocument {
         let fallbackTitle = (fileName as NSString).deletingPathExtension
+        guard !data.isEmpty else { throw UndecodableText.empty }
         let format = try DocumentFormat.detect(data, named: declared)
         let parsed: (blocks: [CleanDocument.Block], title: String?)
         switch format {

@@ -7,7 +7,7 @@ import Store
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Add files and folders (.txt, .md, .html) to the index; unchanged files are skipped, changed ones replaced.")
+        abstract: "Add files and folders (.txt, .md, .html, .pdf, .docx, .epub) to the index; unchanged files are skipped, changed ones replaced.")
 
     @Argument(help: "Files or folders (searched recursively).")
     var paths: [String]

@@ -40,6 +40,9 @@ final class DocxLoaderTests: XCTestCase {
         let docx = try DocumentFixtures.data("fine-tuning.docx")
         XCTAssertEqual(DocumentFixtures.skipReason(docx.prefix(docx.count / 2), named: "cut.docx"),
                        "damaged docx (not a complete ZIP archive: no central directory)")
+        XCTAssertEqual(DocumentFixtures.skipReason(Data("plain words".utf8), named: "words.docx"),
+                       "damaged docx (not a ZIP container: the file does not start with PK)")
+        XCTAssertEqual(DocumentFixtures.skipReason(Data(), named: "empty.epub"), "empty file")
         var flipped = docx
         let start = flipped.range(of: Data("word/document.xml".utf8))!.upperBound  // the first local header's name; its data follows
         for i in start + 40..<start + 80 { flipped[i] ^= 0x5A }

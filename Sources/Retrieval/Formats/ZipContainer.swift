@@ -8,6 +8,9 @@ struct ZipContainer {
     let format: DocumentFormat
 
     init(_ data: Data, format: DocumentFormat) throws {
+        guard data.starts(with: DocumentFormat.zipMagic) else {
+            throw UnreadableDocument.damaged(format, detail: "not a ZIP container: the file does not start with PK")
+        }
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
