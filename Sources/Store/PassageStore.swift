@@ -56,15 +56,20 @@ public final class PassageStore {
             }
             if foreign { throw StoreError.notAnIndex(path: path) }
             if superseded { throw StoreError.newerSchema(path: path) }
-            if !complete {
+            // Another process (an ingest and a search opening the same old index) may be migrating it between
+            // our check and our turn at the write lock: GRDB reads what is applied before taking the lock, so
+            // ours then fails on a table or column that now exists. If the index is current, that is all that
+            // happened; if the other is still applying a later migration, try again (each failed try found
+            // one more migration applied, so there are at most as many tries as migrations).
+            var tries = 0
+            while !complete {
                 do {
                     try migrator.migrate(pool)
+                    break
                 } catch {
-                    // Another process (an ingest and a search opening the same old index) may have migrated it
-                    // between our check and our turn at the write lock: GRDB reads what is applied before
-                    // taking the lock, so ours then fails on a table or column that now exists. If the index
-                    // is current, that is all that happened.
-                    guard try pool.read(migrator.hasCompletedMigrations) else { throw error }
+                    if try pool.read(migrator.hasCompletedMigrations) { break }
+                    tries += 1
+                    if tries >= SchemaMigrations.currentVersion { throw error }
                 }
             }
         } catch {
