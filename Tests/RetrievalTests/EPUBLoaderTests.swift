@@ -22,6 +22,25 @@ final class EPUBLoaderTests: XCTestCase {
         XCTAssertEqual(EPUBPackage.resolve("c2.xhtml", relativeTo: "content.opf"), "c2.xhtml")
     }
 
+    /// EPUB 2 books name their chapters in an NCX file (the spine's `toc`), not a nav document.
+    func testEPUB2ChapterTitlesComeFromTheNCX() throws {
+        let book = try ZipFixtures.archive([
+            "mimetype": "application/epub+zip",
+            "META-INF/container.xml": #"<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="content.opf"/></rootfiles></container>"#,
+            "content.opf": """
+                <package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>旧版电子书</dc:title></metadata>
+                <manifest><item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/><item id="a" href="a.html" media-type="application/xhtml+xml"/></manifest>
+                <spine toc="ncx"><itemref idref="a"/></spine></package>
+                """,
+            "toc.ncx": #"<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap><navPoint id="p1"><navLabel><text>第一章 开始</text></navLabel><content src="a.html"/></navPoint></navMap></ncx>"#,
+            "a.html": "<html><body><p>旧版电子书的正文。</p></body></html>",
+        ])
+        let document = try DocumentLoader.load(book, format: .epub, fileName: "old.epub").document
+        XCTAssertEqual(document.title, "旧版电子书")
+        XCTAssertEqual(document.text, "第一章 开始\n\n旧版电子书的正文。")
+        XCTAssertEqual(document.headings.map(\.title), ["第一章 开始"])
+    }
+
     func testAnEPUBWithoutItsPackageDocumentIsSkipped() throws {
         let zip = try ZipFixtures.archive(["mimetype": "application/epub+zip", "chapter.xhtml": "<p>x</p>"])
         XCTAssertEqual(DocumentFixtures.skipReason(zip, named: "book.epub"), "not a readable EPUB: it has no META-INF/container.xml")
