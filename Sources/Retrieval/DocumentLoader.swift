@@ -6,6 +6,8 @@ public struct LoadedDocument: Sendable {
     /// The format the bytes turned out to be (a web page saved as .txt is `.html`).
     public var format: DocumentFormat
     public var encoding: TextEncoding
+    /// What was read only in part, one line each, for the ingest report ("no text layer on pages 3–9 …").
+    public var notes: [String] = []
 }
 
 /// Turns a file's bytes into a `CleanDocument`: the bytes choose the loader (`DocumentFormat.detect`), text
@@ -16,15 +18,19 @@ public enum DocumentLoader {
         guard !data.isEmpty else { throw UndecodableText.empty }
         let format = try DocumentFormat.detect(data, named: declared)
         let parsed: (blocks: [CleanDocument.Block], title: String?)
+        var notes: [String] = []
         switch format {
-        case .pdf: parsed = try PDFLoader.blocks(from: data)
+        case .pdf:
+            let pdf = try PDFLoader.blocks(from: data)
+            parsed = (pdf.blocks, pdf.title)
+            notes = pdf.notes
         case .docx: parsed = try DocxLoader.blocks(from: data)
         case .epub: parsed = try EPUBLoader.blocks(from: data)
         case .text, .markdown, .html: return try loadText(data, format: format, fallbackTitle: fallbackTitle)
         }
         let document = CleanDocument(blocks: parsed.blocks, title: parsed.title, fallbackTitle: fallbackTitle)
         guard !document.text.isEmpty else { throw UnreadableDocument.noText(format) }
-        return LoadedDocument(document: document, format: format, encoding: .container)
+        return LoadedDocument(document: document, format: format, encoding: .container, notes: notes)
     }
 
     /// Text files: decoded, then read as HTML when the markup says so, with front matter dropped.

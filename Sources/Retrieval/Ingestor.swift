@@ -71,6 +71,7 @@ public final class Ingestor {
             if let existing { try store.removeDocuments(ids: [existing.id]) }  // its old text no longer describes the file
             return skip(file, error.description, summary: &summary)
         }
+        summary.notes += loaded.notes.map { FileNote(path: file.displayPath, note: $0) }
         let chunks = chunker.chunks(of: loaded.document)
         let vectors = try embedder.map { try Self.embed(chunks, with: $0) }
         let document = NewDocument(

@@ -46,6 +46,7 @@ struct IngestCommand: ParsableCommand {
         let display = IngestProgressDisplay(quiet: output.quiet)
         let summary = try ingestor.ingest(paths, prune: prune, onEvent: display.handle)
         display.finish()
+        for note in summary.notes { output.note("note: \(note.path): \(note.note)") }
         try store.checkpoint()
         if output.json {
             try printJSON(IngestReport(index: indexOptions.path, summary: summary))
@@ -82,7 +83,7 @@ struct IngestReport: Encodable {
     var summary: IngestSummary
 
     enum CodingKeys: String, CodingKey {
-        case index, files, changed, added, replaced, unchanged, skipped, pruned, chunks, vectors, sentenceVectors = "sentence_vectors", seconds
+        case index, files, changed, added, replaced, unchanged, skipped, notes, pruned, chunks, vectors, sentenceVectors = "sentence_vectors", seconds
     }
 
     func encode(to encoder: Encoder) throws {
@@ -94,6 +95,7 @@ struct IngestReport: Encodable {
         try c.encode(summary.replaced, forKey: .replaced)
         try c.encode(summary.unchanged, forKey: .unchanged)
         try c.encode(summary.skipped, forKey: .skipped)
+        try c.encode(summary.notes, forKey: .notes)
         try c.encode(summary.pruned, forKey: .pruned)
         try c.encode(summary.chunks, forKey: .chunks)
         try c.encode(summary.vectors, forKey: .vectors)

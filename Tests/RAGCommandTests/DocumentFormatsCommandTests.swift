@@ -2,9 +2,9 @@ import Foundation
 @testable import rag
 import XCTest
 
-/// `rag ingest` of a folder holding a PDF, a docx and an EPUB (and two PDFs that yield no text), through the
-/// real command-line path: the readable ones are indexed, the others skipped with their reasons, and a
-/// search hit on the PDF names its page.
+/// `rag ingest` of a folder holding a PDF, a docx and an EPUB (plus a PDF with image-only pages, and two
+/// that yield no text), through the real command-line path: the readable ones are indexed, the others
+/// skipped with their reasons, the image-only pages noted, and a search hit on the PDF names its page.
 extension RAGCommandTests {
     static let documentFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Fixtures/documents").standardizedFileURL
@@ -12,12 +12,15 @@ extension RAGCommandTests {
     func testPDFDocxAndEPUBAreIndexedAndAPDFHitNamesItsPage() throws {
         let formats = folder.appendingPathComponent("formats")
         try FileManager.default.createDirectory(at: formats, withIntermediateDirectories: true)
-        for name in ["pretraining-zh.pdf", "fine-tuning.docx", "handbook.epub", "scanned.pdf", "encrypted.pdf"] {
+        for name in ["pretraining-zh.pdf", "fine-tuning.docx", "handbook.epub", "partly-scanned.pdf", "scanned.pdf", "encrypted.pdf"] {
             try FileManager.default.copyItem(at: Self.documentFixtures.appendingPathComponent(name), to: formats.appendingPathComponent(name))
         }
         let docs = formats.path
         let report = try json(rag(["ingest", docs, "--index", index, "--json", "--quiet"]))
-        XCTAssertEqual(report["added"] as? Int, 3)
+        XCTAssertEqual(report["added"] as? Int, 4)
+        let notes = try XCTUnwrap(report["notes"] as? [[String: String]])
+        XCTAssertEqual(notes.map { ($0["path"]! as NSString).lastPathComponent }, ["partly-scanned.pdf"])
+        XCTAssertEqual(notes.first?["note"], "no text layer on pages 2–3, 5 of 5 (scanned? OCR is not supported yet): their text is not indexed")
         let skipped = try XCTUnwrap(report["skipped"] as? [[String: String]])
         XCTAssertEqual(skipped.map { ($0["path"]! as NSString).lastPathComponent }, ["encrypted.pdf", "scanned.pdf"])
         XCTAssertEqual(skipped.map { $0["reason"]! }, [
@@ -41,7 +44,7 @@ extension RAGCommandTests {
         XCTAssertTrue(text.contains("pretraining-zh.pdf p.3 #"), text)
 
         let stats = try json(rag(["stats", "--index", index, "--json"]))
-        XCTAssertEqual(stats["documents"] as? Int, 3)
+        XCTAssertEqual(stats["documents"] as? Int, 4)
         XCTAssertEqual(stats["last_ingest_skipped"] as? Int, 2)
     }
 }

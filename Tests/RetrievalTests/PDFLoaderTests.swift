@@ -46,6 +46,16 @@ final class PDFLoaderTests: XCTestCase {
                        "unsupported file: named .pdf but not a PDF (no %PDF- header)")
     }
 
+    /// Pages without a text layer in a PDF that has text elsewhere: the text is indexed, the pages reported.
+    func testPagesWithoutTextAreNotedAndTheRestIndexed() throws {
+        let loaded = try DocumentFixtures.load("partly-scanned.pdf")
+        XCTAssertEqual(loaded.document.text, "Tokenizers split text into tokens.\n\nEmbeddings map tokens to vectors.")
+        XCTAssertEqual(loaded.document.pages.map(\.number), [1, 4])
+        XCTAssertEqual(loaded.notes, ["no text layer on pages 2–3, 5 of 5 (scanned? OCR is not supported yet): their text is not indexed"])
+        XCTAssertEqual(try DocumentFixtures.load("pretraining-zh.pdf").notes, [])
+        XCTAssertEqual(UnreadableDocument.noTextLayer(pages: 9).description, "no text layer on pages 1–9 (scanned? OCR is not supported yet)")
+    }
+
     func testLinesJoinAsTheirScriptsNeed() {
         XCTAssertEqual(PDFLayout.join(["an exam-", "ple of this"]), "an example of this")
         XCTAssertEqual(PDFLayout.join(["the pre-", "trained model"], keepingHyphenAfter: ["pre"]), "the pre-trained model")

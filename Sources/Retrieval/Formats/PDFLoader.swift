@@ -6,7 +6,8 @@ import Foundation
 /// turns those into blocks. Damaged, truncated and encrypted files, and files without any text layer, are
 /// `UnreadableDocument`s.
 enum PDFLoader {
-    static func blocks(from data: Data) throws -> (blocks: [CleanDocument.Block], title: String?) {
+    /// The blocks, the document's title, and notes for the ingest report (pages without a text layer).
+    static func blocks(from data: Data) throws -> (blocks: [CleanDocument.Block], title: String?, notes: [String]) {
         guard data.starts(with: DocumentFormat.pdfMagic) else {
             throw UnreadableDocument.unsupportedContainer("named .pdf but not a PDF (no %PDF- header)")
         }
@@ -24,9 +25,11 @@ enum PDFLoader {
             defer { g_object_unref(UnsafeMutableRawPointer(page)) }
             return lines(of: page)
         }
-        guard pages.contains(where: { !$0.isEmpty }) else { throw UnreadableDocument.noTextLayer(pages: pageCount) }
+        let imageOnly = pages.indices.filter { pages[$0].isEmpty }.map { $0 + 1 }
+        guard imageOnly.count < pageCount else { throw UnreadableDocument.noTextLayer(pages: pageCount) }
+        let notes = imageOnly.isEmpty ? [] : [UnreadableDocument.pagesWithoutText(imageOnly, of: pageCount)]
         let title = takeString(poppler_document_get_title(document))
-        return (PDFLayout.blocks(pages: pages, outline: outline(of: document)), title)
+        return (PDFLayout.blocks(pages: pages, outline: outline(of: document)), title, notes)
     }
 
     static func open(_ data: Data) throws -> OpaquePointer {

@@ -33,10 +33,26 @@ public enum UnreadableDocument: Error, Equatable, UnreadableFile {
         case .partTooLarge(let format, let part, let bytes):
             return "\(format.displayName) part \(part) inflates to \(bytes) bytes, over the \(PartLimits.maximumBytes >> 20) MiB limit"
         case .noTextLayer(let pages):
-            let range = pages == 1 ? "page 1" : "pages 1–\(pages)"
-            return "no text layer on \(range) (scanned? OCR is not supported yet)"
+            return "no text layer on \(Self.pageList(Array(1...max(1, pages)))) (scanned? OCR is not supported yet)"
         case .noText(let format): return "no text in this \(format.displayName) after cleaning"
         }
+    }
+}
+
+extension UnreadableDocument {
+    /// The note for a PDF some of whose pages have no text layer: the rest is indexed, these are not.
+    static func pagesWithoutText(_ pages: [Int], of total: Int) -> String {
+        "no text layer on \(pageList(pages)) of \(total) (scanned? OCR is not supported yet): their text is not indexed"
+    }
+
+    /// "page 3", "pages 1–9", "pages 2–3, 5": sorted page numbers with runs collapsed.
+    static func pageList(_ pages: [Int]) -> String {
+        var runs: [ClosedRange<Int>] = []
+        for page in pages.sorted() {
+            if let last = runs.last, last.upperBound + 1 == page { runs[runs.count - 1] = last.lowerBound...page } else { runs.append(page...page) }
+        }
+        let text = runs.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)–\($0.upperBound)" }.joined(separator: ", ")
+        return (pages.count == 1 ? "page " : "pages ") + text
     }
 }
 
