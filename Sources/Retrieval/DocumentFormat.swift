@@ -32,8 +32,6 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
         }
     }
 
-    var isText: Bool { self == .text || self == .markdown || self == .html }
-
     static let pdfMagic = Data("%PDF-".utf8)
     static let zipMagic = Data([0x50, 0x4B, 0x03, 0x04])
 
