@@ -4,7 +4,7 @@ import PackageDescription
 // Layering (each arrow is "may import"):
 //   CKernels ← Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
 //   Checksum ← Store ← Retrieval                           (documents, chunks, vectors, search)
-//   CPoppler, ZIPFoundation ← Retrieval                    (PDF text; the docx and EPUB containers)
+//   CPoppler, CTesseract, ZIPFoundation ← Retrieval        (PDF text and OCR; the docx and EPUB containers)
 //   rag ← everything, plus ArgumentParser                  (thin composition root)
 // Retrieval talks to the engine only through its own protocols; `rag` wires the two together.
 
@@ -39,7 +39,9 @@ let package = Package(
         .target(name: "Store", dependencies: ["Checksum", "Kernels", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: nativeCPU),
         // PDF text through Debian's poppler (its GLib API); scripts/setup installs the -dev package.
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
-        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "ZIPFoundation"], swiftSettings: nativeCPU),
+        // OCR of image-only PDF pages (`rag ingest --ocr`); its language data comes from tesseract-ocr-chi-sim/-eng.
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "CTesseract", "ZIPFoundation"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "rag",
             dependencies: [

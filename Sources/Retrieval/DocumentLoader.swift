@@ -10,10 +10,19 @@ public struct LoadedDocument: Sendable {
     public var notes: [String] = []
 }
 
+/// How to read files, beyond what their bytes say.
+public struct LoadOptions: Equatable, Sendable {
+    /// Recognise the text of PDF pages that are only images, with Tesseract (about 3 s a page on 2 cores).
+    public var ocr: Bool
+
+    public init(ocr: Bool = false) { self.ocr = ocr }
+}
+
 /// Turns a file's bytes into a `CleanDocument`: the bytes choose the loader (`DocumentFormat.detect`), text
 /// formats are decoded (`TextDecoding`) and parsed, containers (PDF, docx, EPUB) are read from the bytes.
 public enum DocumentLoader {
-    public static func load(_ data: Data, format declared: DocumentFormat, fileName: String) throws -> LoadedDocument {
+    public static func load(_ data: Data, format declared: DocumentFormat, fileName: String,
+                            options: LoadOptions = LoadOptions()) throws -> LoadedDocument {
         let fallbackTitle = (fileName as NSString).deletingPathExtension
         guard !data.isEmpty else { throw UndecodableText.empty }
         let format = try DocumentFormat.detect(data, named: declared)
@@ -21,7 +30,7 @@ public enum DocumentLoader {
         var notes: [String] = []
         switch format {
         case .pdf:
-            let pdf = try PDFLoader.blocks(from: data)
+            let pdf = try PDFLoader.blocks(from: data, ocr: options.ocr)
             parsed = (pdf.blocks, pdf.title)
             notes = pdf.notes
         case .docx: parsed = try DocxLoader.blocks(from: data)

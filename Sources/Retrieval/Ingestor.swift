@@ -10,6 +10,8 @@ public final class Ingestor {
     public let store: PassageStore
     public let chunker: Chunker
     public let embedder: TextEmbedder?
+    /// How files are read (`--ocr`).
+    public var loadOptions = LoadOptions()
 
     public init(store: PassageStore, chunker: Chunker, embedder: TextEmbedder?) {
         self.store = store; self.chunker = chunker; self.embedder = embedder
@@ -66,7 +68,8 @@ public final class Ingestor {
         }
         let loaded: LoadedDocument
         do {
-            loaded = try DocumentLoader.load(data, format: file.format, fileName: (file.absolutePath as NSString).lastPathComponent)
+            loaded = try DocumentLoader.load(data, format: file.format, fileName: (file.absolutePath as NSString).lastPathComponent,
+                                             options: loadOptions)
         } catch let error as UnreadableFile {
             if let existing { try store.removeDocuments(ids: [existing.id]) }  // its old text no longer describes the file
             return skip(file, error.description, summary: &summary)

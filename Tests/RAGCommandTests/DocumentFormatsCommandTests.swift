@@ -20,12 +20,12 @@ extension RAGCommandTests {
         XCTAssertEqual(report["added"] as? Int, 4)
         let notes = try XCTUnwrap(report["notes"] as? [[String: String]])
         XCTAssertEqual(notes.map { ($0["path"]! as NSString).lastPathComponent }, ["partly-scanned.pdf"])
-        XCTAssertEqual(notes.first?["note"], "no text layer on pages 2–3, 5 of 5 (scanned? OCR is not supported yet): their text is not indexed")
+        XCTAssertEqual(notes.first?["note"], "no text layer on pages 2–3, 5 of 5 (scanned? run rag ingest --ocr): their text is not indexed")
         let skipped = try XCTUnwrap(report["skipped"] as? [[String: String]])
         XCTAssertEqual(skipped.map { ($0["path"]! as NSString).lastPathComponent }, ["encrypted.pdf", "scanned.pdf"])
         XCTAssertEqual(skipped.map { $0["reason"]! }, [
             "encrypted PDF (needs a password; rag does not decrypt files)",
-            "no text layer on page 1 (scanned? OCR is not supported yet)",
+            "no text layer on page 1 (scanned? run rag ingest --ocr)",
         ])
 
         let search = try json(rag(["search", "学习率预热", "--mode", "lexical", "-k", "3", "--index", index, "--json"]))

@@ -40,7 +40,7 @@ final class PDFLoaderTests: XCTestCase {
             "damaged PDF (PDF document is damaged)",
             "truncated PDF (the file ends before its %%EOF marker)",
             "encrypted PDF (needs a password; rag does not decrypt files)",
-            "no text layer on page 1 (scanned? OCR is not supported yet)",
+            "no text layer on page 1 (scanned? run rag ingest --ocr)",
         ])
         XCTAssertEqual(DocumentFixtures.skipReason(Data("just text".utf8), named: "fake.pdf"),
                        "unsupported file: named .pdf but not a PDF (no %PDF- header)")
@@ -51,9 +51,9 @@ final class PDFLoaderTests: XCTestCase {
         let loaded = try DocumentFixtures.load("partly-scanned.pdf")
         XCTAssertEqual(loaded.document.text, "Tokenizers split text into tokens.\n\nEmbeddings map tokens to vectors.")
         XCTAssertEqual(loaded.document.pages.map(\.number), [1, 4])
-        XCTAssertEqual(loaded.notes, ["no text layer on pages 2–3, 5 of 5 (scanned? OCR is not supported yet): their text is not indexed"])
+        XCTAssertEqual(loaded.notes, ["no text layer on pages 2–3, 5 of 5 (scanned? run rag ingest --ocr): their text is not indexed"])
         XCTAssertEqual(try DocumentFixtures.load("pretraining-zh.pdf").notes, [])
-        XCTAssertEqual(UnreadableDocument.noTextLayer(pages: 9).description, "no text layer on pages 1–9 (scanned? OCR is not supported yet)")
+        XCTAssertEqual(UnreadableDocument.noTextLayer(pages: 9).description, "no text layer on pages 1–9 (scanned? run rag ingest --ocr)")
     }
 
     func testLinesJoinAsTheirScriptsNeed() {

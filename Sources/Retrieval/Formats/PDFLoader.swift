@@ -6,8 +6,12 @@ import Foundation
 /// turns those into blocks. Damaged, truncated and encrypted files, and files without any text layer, are
 /// `UnreadableDocument`s.
 enum PDFLoader {
-    /// The blocks, the document's title, and notes for the ingest report (pages without a text layer).
-    static func blocks(from data: Data) throws -> (blocks: [CleanDocument.Block], title: String?, notes: [String]) {
+    /// Pages Tesseract reads with less confidence than this (percent) are named in the ingest report.
+    static let lowConfidence = 60
+
+    /// The blocks, the document's title, and notes for the ingest report (pages without a text layer, or
+    /// read by OCR). With `ocr`, image-only pages are recognised by `PageRecognizer`.
+    static func blocks(from data: Data, ocr: Bool = false) throws -> (blocks: [CleanDocument.Block], title: String?, notes: [String]) {
         guard data.starts(with: DocumentFormat.pdfMagic) else {
             throw UnreadableDocument.unsupportedContainer("named .pdf but not a PDF (no %PDF- header)")
         }
@@ -20,14 +24,32 @@ enum PDFLoader {
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
         let pageCount = Int(poppler_document_get_n_pages(document))
         guard pageCount > 0 else { throw UnreadableDocument.damaged(.pdf, detail: "no pages") }
-        let pages = (0..<pageCount).map { index -> [PDFLine] in
+        var pages = (0..<pageCount).map { index -> [PDFLine] in
             guard let page = poppler_document_get_page(document, Int32(index)) else { return [] }
             defer { g_object_unref(UnsafeMutableRawPointer(page)) }
             return lines(of: page)
         }
         let imageOnly = pages.indices.filter { pages[$0].isEmpty }.map { $0 + 1 }
-        guard imageOnly.count < pageCount else { throw UnreadableDocument.noTextLayer(pages: pageCount) }
-        let notes = imageOnly.isEmpty ? [] : [UnreadableDocument.pagesWithoutText(imageOnly, of: pageCount)]
+        var notes: [String] = []
+        if ocr, !imageOnly.isEmpty {
+            let recognizer = try PageRecognizer()
+            var confidences: [Int: Int] = [:]
+            for number in imageOnly {
+                guard let page = poppler_document_get_page(document, Int32(number - 1)) else { continue }
+                defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+                (pages[number - 1], confidences[number]) = recognizer.recognize(page)
+            }
+            let read = imageOnly.filter { !pages[$0 - 1].isEmpty }
+            guard !read.isEmpty || imageOnly.count < pageCount else { throw UnreadableDocument.noText(.pdf) }
+            if !read.isEmpty {
+                let mean = read.map { confidences[$0] ?? 0 }.reduce(0, +) / read.count
+                notes.append(UnreadableDocument.recognized(read, confidence: mean,
+                                                           lowConfidence: read.filter { (confidences[$0] ?? 0) < lowConfidence }))
+            }
+        } else if !imageOnly.isEmpty {
+            guard imageOnly.count < pageCount else { throw UnreadableDocument.noTextLayer(pages: pageCount) }
+            notes.append(UnreadableDocument.pagesWithoutText(imageOnly, of: pageCount))
+        }
         let title = takeString(poppler_document_get_title(document))
         return (PDFLayout.blocks(pages: pages, outline: outline(of: document)), title, notes)
     }

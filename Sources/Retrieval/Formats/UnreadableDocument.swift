@@ -22,6 +22,8 @@ public enum UnreadableDocument: Error, Equatable, UnreadableFile {
     case noTextLayer(pages: Int)
     /// The file parsed but nothing was left after cleaning.
     case noText(DocumentFormat)
+    /// `--ocr` was asked for but Tesseract's language data is not installed.
+    case ocrUnavailable
 
     public var description: String {
         switch self {
@@ -33,7 +35,9 @@ public enum UnreadableDocument: Error, Equatable, UnreadableFile {
         case .partTooLarge(let format, let part, let bytes):
             return "\(format.displayName) part \(part) inflates to \(bytes) bytes, over the \(PartLimits.maximumBytes >> 20) MiB limit"
         case .noTextLayer(let pages):
-            return "no text layer on \(Self.pageList(Array(1...max(1, pages)))) (scanned? OCR is not supported yet)"
+            return "no text layer on \(Self.pageList(Array(1...max(1, pages)))) (scanned? run rag ingest --ocr)"
+        case .ocrUnavailable:
+            return "OCR needs Tesseract with its chi_sim and eng data (tesseract-ocr-chi-sim, tesseract-ocr-eng): run scripts/setup"
         case .noText(let format): return "no text in this \(format.displayName) after cleaning"
         }
     }
@@ -42,7 +46,14 @@ public enum UnreadableDocument: Error, Equatable, UnreadableFile {
 extension UnreadableDocument {
     /// The note for a PDF some of whose pages have no text layer: the rest is indexed, these are not.
     static func pagesWithoutText(_ pages: [Int], of total: Int) -> String {
-        "no text layer on \(pageList(pages)) of \(total) (scanned? OCR is not supported yet): their text is not indexed"
+        "no text layer on \(pageList(pages)) of \(total) (scanned? run rag ingest --ocr): their text is not indexed"
+    }
+
+    /// The note for a PDF whose image-only pages were read by OCR, with Tesseract's mean confidence.
+    static func recognized(_ pages: [Int], confidence: Int, lowConfidence: [Int]) -> String {
+        var note = "OCR read \(pageList(pages)) (mean confidence \(confidence)%)"
+        if !lowConfidence.isEmpty { note += "; under \(PDFLoader.lowConfidence)% on \(pageList(lowConfidence)): check their text" }
+        return note
     }
 
     /// "page 3", "pages 1–9", "pages 2–3, 5": sorted page numbers with runs collapsed.
