@@ -9,6 +9,7 @@ struct BenchLoadCommand: ParsableCommand {
 
     @Argument(help: "A .txt, .md, .html, .pdf, .docx or .epub file.") var file: String
     @Option(help: "Loads to time (best is reported).") var rounds = 5
+    @Flag(help: "Read image-only PDF pages with OCR, as `rag ingest --ocr` does.") var ocr = false
 
     struct Report: Encodable {
         var file: String
@@ -18,9 +19,10 @@ struct BenchLoadCommand: ParsableCommand {
         var pages: Int?
         var seconds: Double
         var pagesPerSecond: Double?
+        var notes: [String]
 
         enum CodingKeys: String, CodingKey {
-            case file, format, bytes, characters, pages, seconds, pagesPerSecond = "pages_per_second"
+            case file, format, bytes, characters, pages, seconds, pagesPerSecond = "pages_per_second", notes
         }
     }
 
@@ -33,12 +35,12 @@ struct BenchLoadCommand: ParsableCommand {
         var best = Double.infinity, loaded: LoadedDocument?
         for _ in 0..<max(1, rounds) {
             let start = monotonicSeconds()
-            loaded = try DocumentLoader.load(data, format: format, fileName: name)
+            loaded = try DocumentLoader.load(data, format: format, fileName: name, options: LoadOptions(ocr: ocr))
             best = min(best, monotonicSeconds() - start)
         }
         let document = loaded!.document
         let pages = document.pages.last?.number
         try printJSON(Report(file: file, format: loaded!.format.rawValue, bytes: data.count, characters: document.text.count,
-                             pages: pages, seconds: best, pagesPerSecond: pages.map { Double($0) / best }))
+                             pages: pages, seconds: best, pagesPerSecond: pages.map { Double($0) / best }, notes: loaded!.notes))
     }
 }

@@ -46,5 +46,19 @@ extension RAGCommandTests {
         let stats = try json(rag(["stats", "--index", index, "--json"]))
         XCTAssertEqual(stats["documents"] as? Int, 4)
         XCTAssertEqual(stats["last_ingest_skipped"] as? Int, 2)
+
+        // With --ocr a scan becomes searchable; the square-only page still yields nothing, now said so.
+        try FileManager.default.copyItem(at: Self.documentFixtures.appendingPathComponent("scanned-zh.pdf"),
+                                         to: formats.appendingPathComponent("scanned-zh.pdf"))
+        let ocr = try json(rag(["ingest", docs, "--ocr", "--index", index, "--json", "--quiet"]))
+        XCTAssertEqual(ocr["added"] as? Int, 1)
+        XCTAssertEqual((ocr["skipped"] as? [[String: String]])?.map { $0["reason"]! }, [
+            "encrypted PDF (needs a password; rag does not decrypt files)",
+            "OCR found no text on page 1 (images without writing, or too faint to read)",
+        ])
+        XCTAssertTrue((ocr["notes"] as? [[String: String]])?.first?["note"]?.hasPrefix("OCR read page 1 (mean confidence ") == true, "\(ocr)")
+        let scanned = try json(rag(["search", "余弦曲线缓慢下降", "--mode", "lexical", "-k", "5", "--index", index, "--json"]))
+        let scanHit = try XCTUnwrap((scanned["hits"] as? [[String: Any]])?.first { ($0["source"] as? String)?.hasSuffix("scanned-zh.pdf") == true })
+        XCTAssertEqual(scanHit["page"] as? Int, 1)
     }
 }

@@ -40,7 +40,7 @@ enum PDFLoader {
                 (pages[number - 1], confidences[number]) = recognizer.recognize(page)
             }
             let read = imageOnly.filter { !pages[$0 - 1].isEmpty }
-            guard !read.isEmpty || imageOnly.count < pageCount else { throw UnreadableDocument.noText(.pdf) }
+            guard !read.isEmpty || imageOnly.count < pageCount else { throw UnreadableDocument.ocrFoundNothing(pages: pageCount) }
             if !read.isEmpty {
                 let mean = read.map { confidences[$0] ?? 0 }.reduce(0, +) / read.count
                 notes.append(UnreadableDocument.recognized(read, confidence: mean,

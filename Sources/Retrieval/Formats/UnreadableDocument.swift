@@ -24,6 +24,8 @@ public enum UnreadableDocument: Error, Equatable, UnreadableFile {
     case noText(DocumentFormat)
     /// `--ocr` was asked for but Tesseract's language data is not installed.
     case ocrUnavailable
+    /// Every page is an image and OCR found no text on any of them.
+    case ocrFoundNothing(pages: Int)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum UnreadableDocument: Error, Equatable, UnreadableFile {
             return "\(format.displayName) part \(part) inflates to \(bytes) bytes, over the \(PartLimits.maximumBytes >> 20) MiB limit"
         case .noTextLayer(let pages):
             return "no text layer on \(Self.pageList(Array(1...max(1, pages)))) (scanned? run rag ingest --ocr)"
+        case .ocrFoundNothing(let pages):
+            return "OCR found no text on \(Self.pageList(Array(1...max(1, pages)))) (images without writing, or too faint to read)"
         case .ocrUnavailable:
             return "OCR needs Tesseract with its chi_sim and eng data (tesseract-ocr-chi-sim, tesseract-ocr-eng): run scripts/setup"
         case .noText(let format): return "no text in this \(format.displayName) after cleaning"
