@@ -11,11 +11,16 @@ public struct LoadedDocument: Sendable {
 }
 
 /// How to read files, beyond what their bytes say.
-public struct LoadOptions: Equatable, Sendable {
-    /// Recognise the text of PDF pages that are only images, with Tesseract (about 3 s a page on 2 cores).
+public struct LoadOptions: Sendable {
+    /// Recognise the text of PDF pages that are only images, with Tesseract (about 6 s a page on 2 cores).
     public var ocr: Bool
+    /// Called before each page OCR reads, with the file's name, the page's position among the pages to read
+    /// (from 1) and their count: OCR is slow enough that a user needs to see it move.
+    public var onOCRPage: (@Sendable (_ fileName: String, _ position: Int, _ count: Int) -> Void)?
 
-    public init(ocr: Bool = false) { self.ocr = ocr }
+    public init(ocr: Bool = false, onOCRPage: (@Sendable (String, Int, Int) -> Void)? = nil) {
+        self.ocr = ocr; self.onOCRPage = onOCRPage
+    }
 }
 
 /// Turns a file's bytes into a `CleanDocument`: the bytes choose the loader (`DocumentFormat.detect`), text
@@ -30,7 +35,7 @@ public enum DocumentLoader {
         var notes: [String] = []
         switch format {
         case .pdf:
-            let pdf = try PDFLoader.blocks(from: data, ocr: options.ocr)
+            let pdf = try PDFLoader.blocks(from: data, ocr: options.ocr) { options.onOCRPage?(fileName, $0, $1) }
             parsed = (pdf.blocks, pdf.title)
             notes = pdf.notes
         case .docx: parsed = try DocxLoader.blocks(from: data)

@@ -46,7 +46,7 @@ struct IngestCommand: ParsableCommand {
         let store = try PassageStore.open(at: indexOptions.path, create: true)
         let embedder = try makeEmbedder(threads: compute.parallelism.threads)
         let ingestor = Ingestor(store: store, chunker: try chunker(for: store, embedder: embedder), embedder: embedder)
-        ingestor.loadOptions = LoadOptions(ocr: ocr)
+        ingestor.loadOptions = LoadOptions(ocr: ocr, onOCRPage: output.quiet ? nil : Self.showOCRPage)
         let display = IngestProgressDisplay(quiet: output.quiet)
         let summary = try ingestor.ingest(paths, prune: prune, onEvent: display.handle)
         display.finish()
@@ -66,6 +66,12 @@ struct IngestCommand: ParsableCommand {
         let size = chunkSize ?? recorded?.size ?? ChunkingParameters.defaultSize
         let overlap = overlap ?? (chunkSize == nil ? recorded?.overlap : nil) ?? Self.defaultOverlap(forSize: size)
         return Chunker(parameters: try ChunkingParameters(size: size, overlap: overlap, unit: unit), counter: counter)
+    }
+
+    /// One stderr line per page OCR starts on (a few seconds each), so a long scan is seen to progress.
+    @Sendable static func showOCRPage(_ fileName: String, position: Int, count: Int) {
+        let line = "OCR \(fileName): page \(position) of \(count) without a text layer\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     /// The default overlap, or 15% of a smaller chunk size.

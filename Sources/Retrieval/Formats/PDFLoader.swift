@@ -11,7 +11,8 @@ enum PDFLoader {
 
     /// The blocks, the document's title, and notes for the ingest report (pages without a text layer, or
     /// read by OCR). With `ocr`, image-only pages are recognised by `PageRecognizer`.
-    static func blocks(from data: Data, ocr: Bool = false) throws -> (blocks: [CleanDocument.Block], title: String?, notes: [String]) {
+    static func blocks(from data: Data, ocr: Bool = false, onOCRPage: (Int, Int) -> Void = { _, _ in })
+        throws -> (blocks: [CleanDocument.Block], title: String?, notes: [String]) {
         guard data.starts(with: DocumentFormat.pdfMagic) else {
             throw UnreadableDocument.unsupportedContainer("named .pdf but not a PDF (no %PDF- header)")
         }
@@ -34,7 +35,8 @@ enum PDFLoader {
         if ocr, !imageOnly.isEmpty {
             let recognizer = try PageRecognizer()
             var confidences: [Int: Int] = [:]
-            for number in imageOnly {
+            for (position, number) in imageOnly.enumerated() {
+                onOCRPage(position + 1, imageOnly.count)
                 guard let page = poppler_document_get_page(document, Int32(number - 1)) else { continue }
                 defer { g_object_unref(UnsafeMutableRawPointer(page)) }
                 (pages[number - 1], confidences[number]) = recognizer.recognize(page)
