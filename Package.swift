@@ -4,6 +4,7 @@ import PackageDescription
 // Layering (each arrow is "may import"):
 //   CKernels ← Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
 //   Checksum ← Store ← Retrieval                           (documents, chunks, vectors, search)
+//   CPoppler, CTesseract, ZIPFoundation ← Retrieval        (PDF text and OCR; the docx and EPUB containers)
 //   RAGKit ← Inference, Retrieval, Store                   (the pipeline every front-end shares: model wiring,
 //                                                           adapters, wire formats)
 //   rag ← RAGKit, plus ArgumentParser                      (thin command line)
@@ -32,6 +33,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "Checksum", swiftSettings: nativeCPU),
@@ -42,7 +44,11 @@ let package = Package(
         .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: nativeCPU),
         .target(name: "Inference", dependencies: ["Kernels", "ModelFiles", "Tokenization"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Checksum", "Kernels", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: nativeCPU),
-        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels"], swiftSettings: nativeCPU),
+        // PDF text through Debian's poppler (its GLib API); scripts/setup installs the -dev package.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        // OCR of image-only PDF pages (`rag ingest --ocr`); its language data comes from tesseract-ocr-chi-sim/-eng.
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "CTesseract", "ZIPFoundation"], swiftSettings: nativeCPU),
         .target(name: "RAGKit", dependencies: ["Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval"],
                 swiftSettings: nativeCPU),
         .executableTarget(
@@ -59,7 +65,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ModelFiles"], swiftSettings: nativeCPU),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "ModelFiles", "Kernels"], swiftSettings: nativeCPU),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store"], swiftSettings: nativeCPU),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "ZIPFoundation"], swiftSettings: nativeCPU),
         .testTarget(name: "RAGKitTests", dependencies: ["RAGKit", "Retrieval"], swiftSettings: nativeCPU),
         .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
     ]

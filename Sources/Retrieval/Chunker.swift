@@ -51,7 +51,7 @@ public enum ChunkingError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Splits a cleaned document into passages: sentences (see `SentenceSplitter`) packed greedily up to the
-/// size budget, a new passage at every heading, `overlap` worth of trailing sentences repeated, and a
+/// size budget, a new passage at every heading and every page, `overlap` worth of trailing sentences repeated, and a
 /// sentence cut only when it alone exceeds the budget (then at a comma or space when one is near).
 public struct Chunker {
     public let parameters: ChunkingParameters
@@ -75,7 +75,8 @@ public struct Chunker {
         func emit(_ range: Range<Int>, bodyStart: Int) {
             let passage = String(String.UnicodeScalarView(text[range]))
             chunks.append(NewChunk(text: passage, start: range.lowerBound, end: range.upperBound,
-                                   headingPath: paths.path(at: bodyStart), tokenCount: counter.tokenCount(passage)))
+                                   headingPath: paths.path(at: bodyStart), tokenCount: counter.tokenCount(passage),
+                                   pages: document.pageRange(of: range)))
         }
         func emitCurrent() {
             guard let first = current.first, let last = current.last else { return }
@@ -84,6 +85,10 @@ public struct Chunker {
         }
 
         for sentence in sentences {
+            // Passages never span pages: a page's first sentence starts a new passage, with no overlap carried.
+            if let first = current.first, document.pageNumber(at: sentence.range.lowerBound) != document.pageNumber(at: first.range.lowerBound) {
+                emitCurrent(); current = []; currentTokens = 0
+            }
             if sentence.isHeading, current.contains(where: { !$0.isHeading }) {  // headings in a row stay together
                 emitCurrent(); current = []; currentTokens = 0
             }

@@ -8,35 +8,55 @@ public struct CleanDocument: Equatable, Sendable {
         public var offset: Int
     }
 
+    /// Where a page of a paged document (PDF) starts: the scalar offset of its first paragraph in `text`.
+    public struct Page: Equatable, Sendable {
+        public var number: Int
+        public var offset: Int
+    }
+
     /// What loaders produce: the document's structure before its text is joined.
     public enum Block: Equatable, Sendable {
         case heading(level: Int, text: String)
         case paragraph(String)
+        /// One item of a list, its own paragraph.
+        case listItem(String)
+        /// One row of a table: its cells, joined with " | " into one paragraph.
+        case tableRow([String])
+        /// The blocks that follow are on page `n` (1-based), until the next `.page`.
+        case page(Int)
     }
 
     public var title: String
     public var text: String
     public var headings: [Heading]
+    /// Empty for documents without pages; else in page order, one per page that holds text.
+    public var pages: [Page]
 
     /// Joins cleaned blocks with blank lines; blocks that clean to nothing are dropped. The title is the
     /// given one, else the first heading, else the first line (shortened), else `fallbackTitle`.
     public init(blocks: [Block], title: String?, fallbackTitle: String) {
-        var text = "", headings: [Heading] = []
+        var text = "", headings: [Heading] = [], pages: [Page] = []
         var offset = 0
+        var pendingPage: Int?
         for block in blocks {
             let content: String
             switch block {
             case .heading(_, let raw): content = TextCleaner.cleanLine(raw)
             case .paragraph(let raw): content = TextCleaner.cleanParagraph(raw)
+            case .listItem(let raw): content = TextCleaner.cleanParagraph(raw)
+            case .tableRow(let cells): content = cells.map(TextCleaner.cleanLine).filter { !$0.isEmpty }.joined(separator: " | ")
+            case .page(let number): pendingPage = number; continue
             }
             guard !content.isEmpty else { continue }
             if !text.isEmpty { text += "\n\n"; offset += 2 }
+            if let number = pendingPage { pages.append(Page(number: number, offset: offset)); pendingPage = nil }
             if case .heading(let level, _) = block { headings.append(Heading(level: level, title: content, offset: offset)) }
             text += content
             offset += content.unicodeScalars.count
         }
         self.text = text
         self.headings = headings
+        self.pages = pages
         let cleanedTitle = title.map(TextCleaner.cleanLine) ?? ""
         if !cleanedTitle.isEmpty {
             self.title = cleanedTitle
@@ -124,5 +144,24 @@ extension StringProtocol {
         while slice.first == " " { slice.removeFirst() }
         while slice.last == " " { slice.removeLast() }
         return String(slice)
+    }
+}
+
+extension CleanDocument {
+    /// The page holding scalar `offset` of `text`, or nil for documents without pages.
+    public func pageNumber(at offset: Int) -> Int? {
+        guard let first = pages.first else { return nil }
+        var lo = 0, hi = pages.count - 1  // the last page starting at or before offset
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if pages[mid].offset <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return pages[lo].offset <= offset ? pages[lo].number : first.number
+    }
+
+    /// The pages a passage covering `range` of `text` is on, or nil for documents without pages.
+    public func pageRange(of range: Range<Int>) -> ClosedRange<Int>? {
+        guard let first = pageNumber(at: range.lowerBound), let last = pageNumber(at: max(range.lowerBound, range.upperBound - 1)) else { return nil }
+        return first...max(first, last)
     }
 }

@@ -24,6 +24,8 @@ public struct IngestSummary: Equatable, Sendable, Codable {
     public var replaced = 0
     public var unchanged = 0
     public var skipped: [SkippedFile] = []
+    /// Files indexed in part, and what was left out (pages without a text layer).
+    public var notes: [FileNote] = []
     public var pruned: [String] = []
     /// Chunks written in this run (new and replaced documents).
     public var chunks = 0
@@ -35,6 +37,12 @@ public struct IngestSummary: Equatable, Sendable, Codable {
 
     /// Files whose chunks were (re)written.
     public var changed: Int { added + replaced }
+}
+
+/// A file that was indexed with something left out, and what (one line).
+public struct FileNote: Equatable, Sendable, Codable {
+    public var path: String
+    public var note: String
 }
 
 /// Ingest failures that stop the run (a single bad file never does: it is skipped with a reason).

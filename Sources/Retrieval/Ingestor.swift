@@ -12,6 +12,8 @@ public final class Ingestor {
     public let embedder: TextEmbedder?
     /// Files larger than this are skipped with a reason (their bytes are never read).
     public let maxFileBytes: Int64
+    /// How files are read (`--ocr`).
+    public var loadOptions = LoadOptions()
 
     /// 10 MB of text is a few thousand passages: minutes of embedding on 2 cores. Larger files are more
     /// often logs, dumps or data than documents, so they need an explicit, larger limit.
@@ -45,6 +47,7 @@ public final class Ingestor {
         }
         try store.setMetadata(.chunking, chunker.parameters.signature)
         try store.setMetadata(.lastIngest, ISO8601DateFormatter().string(from: Date()))
+        try store.setMetadata(.lastIngestSkipped, String(summary.skipped.count))
         let elapsed = ContinuousClock.now - clock
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return summary
@@ -77,10 +80,12 @@ public final class Ingestor {
         }
         let loaded: LoadedDocument
         do {
-            loaded = try DocumentLoader.load(data, format: file.format, fileName: (file.absolutePath as NSString).lastPathComponent)
-        } catch let error as UndecodableText {
+            loaded = try DocumentLoader.load(data, format: file.format, fileName: (file.absolutePath as NSString).lastPathComponent,
+                                             options: loadOptions)
+        } catch let error as UnreadableFile {
             return skip(file, error.description, keeping: existing, summary: &summary)
         }
+        summary.notes += loaded.notes.map { FileNote(path: file.displayPath, note: $0) }
         let chunks = chunker.chunks(of: loaded.document)
         let vectors = try embedder.map { try Self.embed(chunks, with: $0, onProgress: onProgress) }
         let document = NewDocument(

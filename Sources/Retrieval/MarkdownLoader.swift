@@ -1,10 +1,9 @@
-/// Reads Markdown into blocks: ATX and setext headings, paragraphs, fenced code kept whole; front matter,
-/// rules and HTML comments dropped; inline markup (emphasis, code ticks, links, images) reduced to its text.
+/// Reads Markdown into blocks: ATX and setext headings, paragraphs, fenced code kept whole; rules and HTML
+/// comments dropped (front matter is removed before, by `FrontMatter`); inline markup (emphasis, code ticks, links, images) reduced to its text.
 enum MarkdownLoader {
     static func blocks(from source: String) -> (blocks: [CleanDocument.Block], title: String?) {
-        var lines = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let lines = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        dropFrontMatter(&lines)
         var blocks: [CleanDocument.Block] = []
         var paragraph: [String] = []
         var fence: String? = nil, code: [String] = []
@@ -37,13 +36,6 @@ enum MarkdownLoader {
             if case .heading(1, let text) = block { return text } else { return nil }
         }.first
         return (blocks, title)
-    }
-
-    /// YAML front matter: a first line `---` up to the next `---` or `...`.
-    static func dropFrontMatter(_ lines: inout [String]) {
-        guard lines.first?.trimmingSpaces() == "---",
-              let end = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingSpaces()) }) else { return }
-        lines.removeSubrange(0...end)
     }
 
     /// `## Title ##` → heading level 2 "Title"; needs a space after the hashes (so `#hashtag` stays text).

@@ -21,8 +21,6 @@ public struct SkippedFile: Equatable, Sendable, Codable {
 /// skipped, other extensions ignored, linked files followed, linked folders not entered), explicit files
 /// of an unknown type, and anything that is not a regular file, reported as skipped.
 public enum SourceFiles {
-    public static let supportedExtensionsList = ".txt, .md, .html and .htm"
-
     public static func collect(_ paths: [String], workingDirectory: URL) throws -> (files: [SourceFile], skipped: [SkippedFile]) {
         var files: [SourceFile] = [], skipped: [SkippedFile] = []
         var seen = Set<String>()
@@ -32,7 +30,7 @@ public enum SourceFiles {
             case .regular(let resolved):
                 guard let format = DocumentFormat(fileExtension: url.pathExtension)
                         ?? DocumentFormat(fileExtension: (resolved as NSString).pathExtension) else {
-                    if explicit { skipped.append(SkippedFile(path: display, reason: "unsupported file type (rag reads \(supportedExtensionsList))")) }
+                    if explicit { skipped.append(SkippedFile(path: display, reason: "unsupported file type (rag reads \(DocumentFormat.extensionList))")) }
                     return
                 }
                 guard seen.insert(resolved).inserted else { return }

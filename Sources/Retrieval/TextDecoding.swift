@@ -6,6 +6,8 @@ import Glibc
 /// The text encodings rag reads. Everything else is skipped with a reason.
 public enum TextEncoding: String, Sendable {
     case utf8 = "utf-8", utf8BOM = "utf-8-bom", utf16 = "utf-16", gb18030 = "gb18030"
+    /// PDF, docx and EPUB: the format defines how its text is encoded; nothing was detected.
+    case container = "container"
 }
 
 /// Why a file's bytes could not become text; each reads as one line after the file's path.

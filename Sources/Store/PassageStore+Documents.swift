@@ -51,8 +51,8 @@ extension PassageStore {
                                  vectors?.modelID, vectors != nil, Date().timeIntervalSince1970])
             let documentID = db.lastInsertedRowID
             let insertChunk = try db.cachedStatement(sql: """
-                INSERT INTO chunks (document_id, ordinal, text, start_offset, end_offset, heading_path, token_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO chunks (document_id, ordinal, text, start_offset, end_offset, heading_path, token_count, page_start, page_end)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertTerms = try db.cachedStatement(sql: "INSERT INTO chunk_fts (rowid, terms, unigrams) VALUES (?, ?, ?)")
             let insertVector = try db.cachedStatement(sql: "INSERT INTO chunk_vectors (chunk_id, model_id, vector) VALUES (?, ?, ?)")
@@ -61,7 +61,8 @@ extension PassageStore {
                 """)
             for (ordinal, chunk) in chunks.enumerated() {
                 try insertChunk.execute(arguments: [documentID, ordinal, chunk.text, chunk.start, chunk.end,
-                                                    HeadingPath.encode(chunk.headingPath), chunk.tokenCount])
+                                                    HeadingPath.encode(chunk.headingPath), chunk.tokenCount,
+                                                    chunk.pages?.lowerBound, chunk.pages?.upperBound])
                 let chunkID = db.lastInsertedRowID
                 let columns = FullTextTerms.indexColumns(for: chunk.text)
                 try insertTerms.execute(arguments: [chunkID, columns.terms, columns.unigrams])
@@ -91,15 +92,22 @@ extension PassageStore {
         let byID: [Int64: StoredChunk] = try read { db in
             let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
             let rows = try Row.fetchAll(db, sql: """
-                SELECT c.id, d.path, d.title, c.ordinal, c.text, c.start_offset, c.end_offset, c.heading_path
+                SELECT c.id, d.path, d.title, c.ordinal, c.text, c.start_offset, c.end_offset, c.heading_path, c.page_start, c.page_end
                 FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (\(placeholders))
                 """, arguments: StatementArguments(ids))
             return Dictionary(rows.map { row in
                 (row[0], StoredChunk(id: row[0], documentPath: row[1], documentTitle: row[2], ordinal: row[3], text: row[4],
-                                     start: row[5], end: row[6], headingPath: HeadingPath.decode(row[7])))
+                                     start: row[5], end: row[6], headingPath: HeadingPath.decode(row[7]),
+                                     pages: Self.pages(start: row[8], end: row[9])))
             }, uniquingKeysWith: { a, _ in a })
         }
         return ids.compactMap { byID[$0] }
+    }
+
+    /// A chunk's page range from its nullable columns.
+    static func pages(start: Int?, end: Int?) -> ClosedRange<Int>? {
+        guard let start else { return nil }
+        return start...max(start, end ?? start)
     }
 
     /// Every vector of a document must have the index's dimension (recorded by `claimEncoder`).

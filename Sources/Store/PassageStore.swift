@@ -15,6 +15,8 @@ public final class PassageStore {
         case encoderModel = "encoder_model"
         case encoderDimension = "encoder_dimension"
         case lastIngest = "last_ingest"
+        /// Files the last ingest skipped (unsupported, unreadable, no text): they are never stored, so only counted.
+        case lastIngestSkipped = "last_ingest_skipped"
     }
 
     /// How a command uses the index. Reading never writes to the file (it opens read-only, so an index
@@ -103,14 +105,21 @@ public final class PassageStore {
                     writable.readonly = false
                     return writable
                 }())
-                do {
-                    try migrator.migrate(writer)
-                } catch {
-                    // Another process (an ingest and a search opening the same old index) may have migrated it
-                    // between our check and our turn at the write lock: GRDB reads what is applied before
-                    // taking the lock, so ours then fails on a table or column that now exists. If the index
-                    // is current, that is all that happened.
-                    guard try writer.read(migrator.hasCompletedMigrations) else { throw error }
+                // Another process (an ingest and a search opening the same old index) may be migrating it
+                // between our check and our turn at the write lock: GRDB reads what is applied before taking
+                // the lock, so ours then fails on a table or column that now exists. If the index is current,
+                // that is all that happened; if the other is still applying a later migration, try again (each
+                // failed try found one more migration applied, so there are at most as many tries as migrations).
+                var tries = 0
+                while true {
+                    do {
+                        try migrator.migrate(writer)
+                        break
+                    } catch {
+                        if try writer.read(migrator.hasCompletedMigrations) { break }
+                        tries += 1
+                        if tries >= SchemaMigrations.currentVersion { throw error }
+                    }
                 }
             }
         } catch let error as StoreError {

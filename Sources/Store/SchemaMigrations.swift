@@ -3,7 +3,7 @@ import GRDB
 /// The index schema as numbered, append-only migrations: never edit a shipped one, add the next number.
 enum SchemaMigrations {
     /// The newest schema version this build writes; recorded in `index_metadata` for people reading the file.
-    static let currentVersion = 2
+    static let currentVersion = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -68,6 +68,15 @@ enum SchemaMigrations {
                     PRIMARY KEY (chunk_id, ordinal)     -- a rowid table: 1.5 KB rows would overflow WITHOUT ROWID pages
                 );
                 UPDATE index_metadata SET value = '2' WHERE key = 'schema_version';
+                """)
+        }
+        // PDF passages cite their pages. NULL for documents without pages (txt, md, html, docx, EPUB) and for
+        // every chunk written before v3.
+        migrator.registerMigration("v3: chunk pages") { db in
+            try db.execute(sql: """
+                ALTER TABLE chunks ADD COLUMN page_start INTEGER;   -- 1-based first page of the passage
+                ALTER TABLE chunks ADD COLUMN page_end INTEGER;     -- last page, inclusive (= page_start unless it spans pages)
+                UPDATE index_metadata SET value = '3' WHERE key = 'schema_version';
                 """)
         }
         return migrator

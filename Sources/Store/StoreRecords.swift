@@ -45,9 +45,12 @@ public struct NewChunk: Equatable, Sendable {
     /// Enclosing headings, outermost first.
     public var headingPath: [String]
     public var tokenCount: Int
+    /// The pages the passage is on, for paged documents (PDF); nil for the others.
+    public var pages: ClosedRange<Int>?
 
-    public init(text: String, start: Int, end: Int, headingPath: [String], tokenCount: Int) {
+    public init(text: String, start: Int, end: Int, headingPath: [String], tokenCount: Int, pages: ClosedRange<Int>? = nil) {
         self.text = text; self.start = start; self.end = end; self.headingPath = headingPath; self.tokenCount = tokenCount
+        self.pages = pages
     }
 }
 
@@ -61,6 +64,14 @@ public struct StoredChunk: Equatable, Sendable {
     public var start: Int
     public var end: Int
     public var headingPath: [String]
+    /// The pages the passage is on, for paged documents (PDF); nil for the others.
+    public var pages: ClosedRange<Int>? = nil
+
+    /// How citations name the passage's place: "p.12", "pp.12–13", or nil without pages.
+    public var pageLabel: String? {
+        guard let pages else { return nil }
+        return pages.count == 1 ? "p.\(pages.lowerBound)" : "pp.\(pages.lowerBound)–\(pages.upperBound)"
+    }
 }
 
 /// A document's vectors, all from encoder `modelID`: one `ChunkVectors` per chunk, in chunk order.

@@ -42,7 +42,8 @@ final class AskView {
         print("\n" + terminal.styled(mode == .generate ? "Passages given to the generator" : "Passages", .bold))
         for hit in retrieved.hits {
             let heading = hit.chunk.headingPath.isEmpty ? "" : "  " + hit.chunk.headingPath.joined(separator: " › ")
-            let line = "[\(hit.rank)] \(hit.chunk.documentPath) #\(hit.chunk.ordinal)" + heading
+            let place = hit.chunk.pageLabel.map { " \($0)" } ?? ""
+            let line = "[\(hit.rank)] \(hit.chunk.documentPath)\(place) #\(hit.chunk.ordinal)" + heading
             print(TerminalText.wrap(line, first: "  ", indent: "      ")
                   + terminal.styled("  score " + String(format: "%.4f", hit.score), .dim))
         }

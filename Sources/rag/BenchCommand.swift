@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Timing loops for scripts/bench-embed and scripts/bench-search.",
         shouldDisplay: false, subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self, BenchMatrixMultiplyCommand.self,
-                                         BenchMatrixVectorCommand.self])
+                                         BenchMatrixVectorCommand.self, BenchLoadCommand.self])
 }
 
 /// Monotonic seconds.

@@ -47,7 +47,8 @@ struct SearchCommand: ParsableCommand {
     static func render(_ hits: [SearchHit]) -> String {
         guard !hits.isEmpty else { return "no matching passages" }
         return hits.map { hit in
-            var lines = ["\(hit.rank). \(hit.chunk.documentPath.oneLine) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
+            let place = hit.chunk.pageLabel.map { " \($0)" } ?? ""
+            var lines = ["\(hit.rank). \(hit.chunk.documentPath.oneLine)\(place) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
             if !hit.chunk.headingPath.isEmpty { lines.append("   " + hit.chunk.headingPath.joined(separator: " › ")) }
             let flat = hit.chunk.text.split(whereSeparator: \.isNewline).joined(separator: " ")
             lines.append("   " + (flat.count > 300 ? String(flat.prefix(300)) + "…" : flat))

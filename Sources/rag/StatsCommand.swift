@@ -23,11 +23,13 @@ struct StatsCommand: ParsableCommand {
         var encoderDimension: Int?
         var chunking: String?
         var lastIngest: String?
+        /// Files the last ingest skipped, each with its reason in that ingest's report; nil before any ingest.
+        var lastIngestSkipped: Int?
 
         enum CodingKeys: String, CodingKey {
             case index, bytes, documents, chunks, vectors, sentenceVectors = "sentence_vectors", chunking
             case schemaVersion = "schema_version", encoderModel = "encoder_model"
-            case encoderDimension = "encoder_dimension", lastIngest = "last_ingest"
+            case encoderDimension = "encoder_dimension", lastIngest = "last_ingest", lastIngestSkipped = "last_ingest_skipped"
         }
     }
 
@@ -37,7 +39,7 @@ struct StatsCommand: ParsableCommand {
         let report = Report(index: indexOptions.path, bytes: stats.fileBytes, documents: stats.documents, chunks: stats.chunks,
                             vectors: stats.vectors, sentenceVectors: stats.sentenceVectors, schemaVersion: meta(.schemaVersion), encoderModel: meta(.encoderModel),
                             encoderDimension: meta(.encoderDimension).flatMap(Int.init), chunking: meta(.chunking),
-                            lastIngest: meta(.lastIngest))
+                            lastIngest: meta(.lastIngest), lastIngestSkipped: meta(.lastIngestSkipped).flatMap(Int.init))
         if output.json { try printJSON(report); return }
         let encoder = report.encoderModel.map { "\($0) (\(report.encoderDimension ?? 0) dimensions)" } ?? "none (lexical search only)"
         print("""
@@ -48,7 +50,7 @@ struct StatsCommand: ParsableCommand {
             vectors      \(report.vectors) passages, \(report.sentenceVectors) sentences
             encoder      \(encoder)
             chunking     \(report.chunking ?? "not recorded")
-            last ingest  \(report.lastIngest ?? "never")
+            last ingest  \(report.lastIngest ?? "never")\(report.lastIngestSkipped.map { ", \($0) files skipped (their reasons are in that ingest's report)" } ?? "")
             """)
     }
 }

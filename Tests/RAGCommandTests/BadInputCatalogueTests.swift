@@ -113,7 +113,7 @@ final class BadInputCatalogueTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("skipped /dev/null: a device, not a regular file\n"), result.stderr)
         XCTAssertTrue(result.stderr.contains("added \(docs)/new\\u{a}line.txt (1 passages)\n"), result.stderr)
         let nothing = try RagProcess.run(["ingest", empty, "--index", index])
-        XCTAssertTrue(nothing.stderr.contains("note: no .txt, .md, .html and .htm files found in \(empty)"), nothing.stderr)
+        XCTAssertTrue(nothing.stderr.contains("note: no .txt, .md, .html, .htm, .pdf, .docx and .epub files found in \(empty)"), nothing.stderr)
     }
 
     func testANonsenseQuestionIsNotCovered() throws {

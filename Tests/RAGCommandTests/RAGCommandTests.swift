@@ -75,7 +75,7 @@ final class RAGCommandTests: XCTestCase {
 
         let stats = try json(rag(["stats", "--index", index, "--json"]))
         XCTAssertEqual(stats["documents"] as? Int, 3)
-        XCTAssertEqual(stats["schema_version"] as? String, "2")
+        XCTAssertEqual(stats["schema_version"] as? String, "3")
         let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(rag(["list", "--index", index, "--json"]).utf8)) as? [[String: Any]])
         XCTAssertEqual(list.count, 3)
         XCTAssertTrue(try rag(["search", "监督微调", "--index", index, "--mode", "lexical"]).contains("sft.txt"))

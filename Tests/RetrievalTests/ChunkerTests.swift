@@ -85,6 +85,22 @@ final class ChunkerTests: XCTestCase {
         assertOffsets(chunks, doc)
     }
 
+    /// Passages never span pages: a page's first sentence starts a passage even with budget left, nothing
+    /// of the previous page is carried over as overlap, and each passage records its page.
+    func testAPageStartsANewPassageAndEachPassageKnowsItsPage() throws {
+        let doc = CleanDocument(blocks: [
+            .page(1), .heading(level: 1, text: "预训练"), .paragraph("预测下一个词元。模型学到语法。"),
+            .page(2), .paragraph("数据来自网页。"), .paragraph("还有书籍。"),
+            .page(4), .paragraph("第三页是空白页。"),
+        ], title: nil, fallbackTitle: "x")
+        let chunks = try chunker(size: 400, overlap: 60).chunks(of: doc)
+        XCTAssertEqual(chunks.map(\.text), ["预训练\n\n预测下一个词元。模型学到语法。", "数据来自网页。\n\n还有书籍。", "第三页是空白页。"])
+        XCTAssertEqual(chunks.map(\.pages), [1...1, 2...2, 4...4])
+        XCTAssertEqual(chunks.map(\.headingPath), [["预训练"], ["预训练"], ["预训练"]])
+        assertOffsets(chunks, doc)
+        XCTAssertEqual(try chunker(size: 400, overlap: 60).chunks(of: document(["没有页码。"])).map(\.pages), [nil])
+    }
+
     func testChunkingDoesNotSplitSurrogatesOrLoseText() throws {
         let text = "表情😀在这里。" + String(repeating: "𠀀", count: 50) + "。结束"
         let doc = document([text])

@@ -102,6 +102,9 @@ final class DocumentLoaderTests: XCTestCase {
     func testFormatsByExtension() {
         XCTAssertEqual(DocumentFormat(fileExtension: "HTM"), .html)
         XCTAssertEqual(DocumentFormat(fileExtension: "markdown"), .markdown)
-        XCTAssertNil(DocumentFormat(fileExtension: "pdf"))
+        XCTAssertEqual(DocumentFormat(fileExtension: "PDF"), .pdf)
+        XCTAssertEqual(DocumentFormat(fileExtension: "docx"), .docx)
+        XCTAssertEqual(DocumentFormat(fileExtension: "epub"), .epub)
+        XCTAssertNil(DocumentFormat(fileExtension: "doc"))
     }
 }

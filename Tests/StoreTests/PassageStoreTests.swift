@@ -189,10 +189,41 @@ final class PassageStoreTests: XCTestCase {
         }
         try queue.close()
         let store = try PassageStore.open(at: indexPath, create: false)
-        XCTAssertEqual(try store.metadata(.schemaVersion), "2")
+        XCTAssertEqual(try store.metadata(.schemaVersion), String(SchemaMigrations.currentVersion))
         XCTAssertEqual(try store.document(atAbsolutePath: "/docs/a.txt")?.hasSentenceVectors, false)
         XCTAssertEqual(try store.vectorMatrix(model: "m").values, [1, 0])
         XCTAssertEqual(try store.sentenceVectors(chunkIDs: [1]), [:])
+    }
+
+    /// A passage's pages are stored and read back; passages of documents without pages have none.
+    func testChunkPagesRoundTrip() throws {
+        let store = try PassageStore.open(at: indexPath, create: true)
+        var onePage = chunk("第一页的内容"), twoPages = chunk("跨页的内容")
+        onePage.pages = 12...12
+        twoPages.pages = 12...13
+        try store.replaceDocument(document("a.pdf"), chunks: [onePage, twoPages, chunk("没有页码")])
+        let stored = try store.chunks(ids: [1, 2, 3])
+        XCTAssertEqual(stored.map(\.pages), [12...12, 12...13, nil])
+        XCTAssertEqual(stored.map(\.pageLabel), ["p.12", "pp.12–13", nil])
+    }
+
+    /// A version 2 index gains the page columns; its chunks keep their text and have no pages.
+    func testVersion2IndexGainsPageColumns() throws {
+        let queue = try DatabaseQueue(path: indexPath)
+        try SchemaMigrations.migrator.migrate(queue, upTo: "v2: sentence vectors")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO documents (id, path, absolute_path, sha256, size, mtime, title, format, encoding, chunking, ingested_at)
+                VALUES (1, 'a.txt', '/docs/a.txt', 'aa', 1, 1, 'a', 'txt', 'utf-8', 'c', 1);
+                INSERT INTO chunks (id, document_id, ordinal, text, start_offset, end_offset, heading_path, token_count)
+                VALUES (1, 1, 0, '注意力', 0, 3, '[]', 3);
+                """)
+        }
+        try queue.close()
+        let store = try PassageStore.open(at: indexPath, create: false)
+        XCTAssertEqual(try store.metadata(.schemaVersion), "3")
+        XCTAssertEqual(try store.chunks(ids: [1]).map(\.text), ["注意力"])
+        XCTAssertEqual(try store.chunks(ids: [1]).map(\.pages), [nil])
     }
 
     /// Two processes opening an index that needs migrating (here two connections in one process) both get a
@@ -210,7 +241,7 @@ final class PassageStoreTests: XCTestCase {
                 do { _ = try PassageStore.open(at: path, create: false) } catch { failures[i] = "\(error)" }
             }
             XCTAssertEqual(Array(failures), [nil, nil], "round \(round)")
-            XCTAssertEqual(try PassageStore.open(at: path, create: false).metadata(.schemaVersion), "2")
+            XCTAssertEqual(try PassageStore.open(at: path, create: false).metadata(.schemaVersion), String(SchemaMigrations.currentVersion))
         }
     }
 }

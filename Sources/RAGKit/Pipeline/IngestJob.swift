@@ -16,6 +16,8 @@ public struct IngestJob {
     /// nil: the index's recorded overlap (when the size is not changed), else `defaultOverlap(forSize:)`.
     public var overlap: Int?
     public var maxFileBytes = Ingestor.defaultMaxFileBytes
+    /// How files are read (OCR of image-only PDF pages).
+    public var loadOptions = LoadOptions()
     public var threads: Int
     public var workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 
@@ -53,6 +55,7 @@ public struct IngestJob {
         let embedder = try ModelWiring.embedder(threads: threads)
         let ingestor = Ingestor(store: store, chunker: try chunker(for: store, embedder: embedder), embedder: embedder,
                                 maxFileBytes: maxFileBytes)
+        ingestor.loadOptions = loadOptions
         do {
             let summary = try ingestor.ingest(paths, prune: prune, workingDirectory: workingDirectory, onEvent: onEvent)
             try store.checkpoint()

@@ -6,7 +6,7 @@ import Store
 /// An open index and the models that answer from it, shared by every question a front-end asks: the
 /// store (read-only), the encoder (loaded on the first search that needs it), and the decoder (loaded on
 /// the first generated answer). It sees what an ingest added since it opened: before each request it
-/// checks the index file and its last-ingest stamp, and reopens the store (and so reloads the vector
+/// checks the index file and its WAL (`IndexVersion`), and reopens the store (and so reloads the vector
 /// matrix) when either changed, including a rebuild that renamed a new file into place.
 ///
 /// A session is not thread-safe: one request at a time (a server puts it behind an actor or a queue).
@@ -29,15 +29,15 @@ public final class RAGSession {
         self.parallelism = parallelism
         self.decoderPath = decoderPath
         store = try PassageStore.open(at: indexPath, create: false, access: .read)
-        seen = try IndexVersion(of: store)
+        seen = try IndexVersion(path: indexPath)  // after opening: the open itself may create the WAL
     }
 
     /// The store as of now (reopened if an ingest changed the index).
     public func currentStore() throws -> PassageStore {
-        let now = try IndexVersion(path: indexPath, lastIngest: store.metadata(.lastIngest))
+        let now = try IndexVersion(path: indexPath)
         if now != seen {
             store = try PassageStore.open(at: indexPath, create: false, access: .read)
-            seen = try IndexVersion(of: store)
+            seen = try IndexVersion(path: indexPath)
             retriever = nil
             answerer = nil
         }
@@ -95,20 +95,21 @@ public final class RAGSession {
     }
 }
 
-/// What identifies one state of an index file: which file is at the path (a rebuild renames a new one in)
-/// and when an ingest last finished writing to it.
+/// What identifies one state of an index file: which file is at the path (a rebuild renames a new one
+/// in) and when it and its WAL were last written (every committed document moves one of the two; a
+/// read-only reader moves neither). Nanosecond times: two ingests a second apart are two versions.
 struct IndexVersion: Equatable {
-    let device: UInt64, inode: UInt64
-    let lastIngest: String?
+    let file: [Int64]
+    let wal: [Int64]?
 
-    init(path: String, lastIngest: String?) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw StoreError.noIndex(path: path) }
-        device = UInt64(info.st_dev); inode = UInt64(info.st_ino)
-        self.lastIngest = lastIngest
-    }
-
-    init(of store: PassageStore) throws {
-        try self.init(path: store.path, lastIngest: store.metadata(.lastIngest))
+    init(path: String) throws {
+        func identity(_ path: String) -> [Int64]? {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            return [Int64(info.st_dev), Int64(info.st_ino), Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)]
+        }
+        guard let file = identity(path) else { throw StoreError.noIndex(path: path) }
+        self.file = file
+        wal = identity(path + "-wal")
     }
 }

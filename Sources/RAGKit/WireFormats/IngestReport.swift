@@ -8,7 +8,7 @@ public struct IngestReport: Encodable {
     public init(index: String, summary: IngestSummary) { self.index = index; self.summary = summary }
 
     enum CodingKeys: String, CodingKey {
-        case index, files, changed, added, replaced, unchanged, skipped, pruned, chunks, vectors, sentenceVectors = "sentence_vectors", seconds
+        case index, files, changed, added, replaced, unchanged, skipped, notes, pruned, chunks, vectors, sentenceVectors = "sentence_vectors", seconds
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -20,6 +20,7 @@ public struct IngestReport: Encodable {
         try c.encode(summary.replaced, forKey: .replaced)
         try c.encode(summary.unchanged, forKey: .unchanged)
         try c.encode(summary.skipped, forKey: .skipped)
+        try c.encode(summary.notes, forKey: .notes)
         try c.encode(summary.pruned, forKey: .pruned)
         try c.encode(summary.chunks, forKey: .chunks)
         try c.encode(summary.vectors, forKey: .vectors)

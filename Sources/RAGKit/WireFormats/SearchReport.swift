@@ -10,10 +10,17 @@ public struct SearchReport: Encodable {
         public var text: String
         public var heading: [String]
         public var title: String
+        /// Only for paged documents (PDF): `page` for a passage on one page, `pages` [first, last] otherwise;
+        /// both absent (not null) for the others, so their JSON is unchanged.
+        public var page: Int?
+        public var pages: [Int]?
 
         public init(_ hit: SearchHit) {
             rank = hit.rank; score = hit.score; source = hit.chunk.documentPath; chunk = hit.chunk.ordinal
             text = hit.chunk.text; heading = hit.chunk.headingPath; title = hit.chunk.documentTitle
+            if let range = hit.chunk.pages {
+                if range.count == 1 { page = range.lowerBound } else { pages = [range.lowerBound, range.upperBound] }
+            }
         }
     }
 
