@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Tokenization", "ModelFiles", "Kernels"], swiftSettings: nativeCPU),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "ZIPFoundation"], swiftSettings: nativeCPU),
-        .testTarget(name: "RAGKitTests", dependencies: ["RAGKit", "Retrieval"], swiftSettings: nativeCPU),
+        .testTarget(name: "RAGKitTests", dependencies: ["RAGKit", "Retrieval", "Store"], swiftSettings: nativeCPU),
         .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
     ]
 )

@@ -15,7 +15,7 @@ public enum CitationAttribution {
             sentences.append(inserting("[\(n)]", into: sentence.text))
             if !citations.contains(where: { $0.n == n }) {
                 let chunk = passages[n - 1].chunk
-                citations.append(Citation(n: n, source: chunk.documentPath, chunk: chunk.ordinal, attributed: true))
+                citations.append(Citation(n: n, source: chunk.documentPath, chunk: chunk.ordinal, attributed: true, pages: chunk.pages))
             }
         }
         return (PromptBuilder.join(sentences), citations)

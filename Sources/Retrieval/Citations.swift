@@ -7,9 +7,11 @@ public struct Citation: Equatable, Sendable {
     public var chunk: Int
     /// False when the model wrote "[n]" itself; true when `CitationAttribution` added it from grounding.
     public var attributed: Bool
+    /// The cited passage's pages, for paged documents (PDF); nil for the others.
+    public var pages: ClosedRange<Int>?
 
-    public init(n: Int, source: String, chunk: Int, attributed: Bool = false) {
-        self.n = n; self.source = source; self.chunk = chunk; self.attributed = attributed
+    public init(n: Int, source: String, chunk: Int, attributed: Bool = false, pages: ClosedRange<Int>? = nil) {
+        self.n = n; self.source = source; self.chunk = chunk; self.attributed = attributed; self.pages = pages
     }
 }
 
@@ -43,7 +45,7 @@ public enum CitationParser {
         for n in numbers {
             if n >= 1, n <= passages.count {
                 let chunk = passages[n - 1].chunk
-                citations.append(Citation(n: n, source: chunk.documentPath, chunk: chunk.ordinal))
+                citations.append(Citation(n: n, source: chunk.documentPath, chunk: chunk.ordinal, pages: chunk.pages))
             } else {
                 invalid.append(n)
             }

@@ -10,6 +10,8 @@ public struct QuotedSentence: Equatable, Sendable {
     public var similarity: Float
     /// Ranking score: similarity plus the weighted lexical overlap.
     public var score: Float
+    /// The pages of the sentence's passage, for paged documents (PDF); nil for the others.
+    public var pages: ClosedRange<Int>? = nil
 }
 
 /// The retrieval-based answer: the few sentences of the top passages that best answer the question,
@@ -36,7 +38,7 @@ public struct ExtractiveAnswer: Sendable {
             let sentence = pool.sentences[i], chunk = pool.chunks[sentence.chunkIndex]
             return QuotedSentence(text: sentence.text, source: chunk.documentPath, chunk: chunk.ordinal,
                                   similarity: similarities[i],
-                                  score: similarities[i] + lexicalWeight * overlap.score(sentence.text))
+                                  score: similarities[i] + lexicalWeight * overlap.score(sentence.text), pages: chunk.pages)
         }
         // Ties keep document order, so the same inputs always quote the same sentences.
         let order = ranked.indices.sorted { ranked[$0].score > ranked[$1].score || (ranked[$0].score == ranked[$1].score && $0 < $1) }

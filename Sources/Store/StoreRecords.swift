@@ -68,10 +68,12 @@ public struct StoredChunk: Equatable, Sendable {
     public var pages: ClosedRange<Int>? = nil
 
     /// How citations name the passage's place: "p.12", "pp.12–13", or nil without pages.
-    public var pageLabel: String? {
-        guard let pages else { return nil }
-        return pages.count == 1 ? "p.\(pages.lowerBound)" : "pp.\(pages.lowerBound)–\(pages.upperBound)"
-    }
+    public var pageLabel: String? { pages?.pageLabel }
+}
+
+extension ClosedRange where Bound == Int {
+    /// Pages as citations name them: "p.12", "pp.12–13".
+    public var pageLabel: String { count == 1 ? "p.\(lowerBound)" : "pp.\(lowerBound)–\(upperBound)" }
 }
 
 /// A document's vectors, all from encoder `modelID`: one `ChunkVectors` per chunk, in chunk order.

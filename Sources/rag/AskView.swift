@@ -1,5 +1,6 @@
 import Foundation
 import Retrieval
+import Store
 
 /// `rag ask`'s terminal view, printed as the answer is computed: the question, the retrieval-based answer
 /// with its sources, the generated answer streaming in, its citations, and one "how grounded" line per
@@ -36,7 +37,8 @@ final class AskView {
             print("\n" + terminal.rule("Retrieval-based answer (quoted from the documents)"))
             for quote in quotes {
                 print(TerminalText.wrap("“\(quote.text)”", first: "  ", indent: "   "))
-                print(terminal.styled("     — \(quote.source) #\(quote.chunk)  similarity " + format(quote.similarity), .dim))
+                let place = quote.pages.map { " " + $0.pageLabel } ?? ""
+                print(terminal.styled("     — \(quote.source)\(place) #\(quote.chunk)  similarity " + format(quote.similarity), .dim))
             }
         }
         print("\n" + terminal.styled(mode == .generate ? "Passages given to the generator" : "Passages", .bold))
@@ -74,7 +76,7 @@ final class AskView {
             }
             print(terminal.styled("\n  Cited", .bold))
             for citation in generation.citations {
-                print("  [\(citation.n)] \(citation.source) #\(citation.chunk)"
+                print("  [\(citation.n)] \(citation.source)\(citation.pages.map { " " + $0.pageLabel } ?? "") #\(citation.chunk)"
                       + terminal.styled(citation.attributed ? "  (attributed by similarity)" : "  (cited by the model)", .dim))
             }
         }

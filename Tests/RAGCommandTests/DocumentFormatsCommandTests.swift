@@ -43,6 +43,13 @@ extension RAGCommandTests {
         let text = try rag(["search", "学习率预热", "--mode", "lexical", "-k", "1", "--index", index])
         XCTAssertTrue(text.contains("pretraining-zh.pdf p.3 #"), text)
 
+        // The retrieval-based answer quotes the PDF with its page, like the search hit.
+        let asked = try json(rag(["ask", "学习率预热是怎么做的", "--mode", "retrieve", "--index", index, "--json"]))
+        let quotes = try XCTUnwrap((asked["retrieval"] as? [String: Any])?["quotes"] as? [[String: Any]])
+        let fromPDF = try XCTUnwrap(quotes.first { ($0["source"] as? String)?.hasSuffix("pretraining-zh.pdf") == true }, "\(quotes)")
+        XCTAssertNotNil(fromPDF["page"] ?? fromPDF["pages"], "\(fromPDF)")
+        XCTAssertTrue(quotes.filter { ($0["source"] as? String)?.hasSuffix(".pdf") != true }.allSatisfy { $0["page"] == nil && $0["pages"] == nil })
+
         let stats = try json(rag(["stats", "--index", index, "--json"]))
         XCTAssertEqual(stats["documents"] as? Int, 4)
         XCTAssertEqual(stats["last_ingest_skipped"] as? Int, 2)

@@ -1,6 +1,7 @@
 import XCTest
 @testable import RAGKit
 @testable import Retrieval
+import Store
 
 final class AskReportTests: XCTestCase {
     func json(_ report: AskReport) throws -> [String: Any] {
@@ -54,5 +55,24 @@ final class AskReportTests: XCTestCase {
         XCTAssertTrue(generation["tokens"] is NSNull)
         XCTAssertEqual(((generation["grounding"] as? [[String: Any]])?.first?["supported"]) as? Bool, true)
         XCTAssertTrue((object["retrieval"] as? [String: Any])?["answer"] is NSNull)
+    }
+
+    func testQuotesAndCitationsOfPagedDocumentsNameTheirPages() throws {
+        let quotes = [QuotedSentence(text: "预训练是第一阶段。", source: "book.pdf", chunk: 2, similarity: 0.9, score: 0.9, pages: 12...12),
+                      QuotedSentence(text: "跨页的句子。", source: "book.pdf", chunk: 3, similarity: 0.8, score: 0.8, pages: 12...13),
+                      QuotedSentence(text: "没有页码。", source: "notes.md", chunk: 0, similarity: 0.7, score: 0.7)]
+        let answer = Answer(question: "什么是预训练", mode: .retrieve, language: .chinese, bestSimilarity: 0.9, bestPassageSimilarity: 0.9,
+                            coverageThreshold: 0.8, sharesTerm: true, covered: true,
+                            retrieval: RetrievedAnswer(hits: [], quotes: quotes), generation: nil)
+        let object = try json(AskReport(answer: answer, pieces: nil))
+        let encoded = try XCTUnwrap((object["retrieval"] as? [String: Any])?["quotes"] as? [[String: Any]])
+        XCTAssertEqual(encoded[0]["page"] as? Int, 12)
+        XCTAssertNil(encoded[0]["pages"])
+        XCTAssertEqual(encoded[1]["pages"] as? [Int], [12, 13])
+        XCTAssertNil(encoded[2]["page"]); XCTAssertNil(encoded[2]["pages"])
+        let citation = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONEncoder().encode(
+            AskReport.CitationEntry(Citation(n: 1, source: "book.pdf", chunk: 2, pages: 7...7)))) as? [String: Any])
+        XCTAssertEqual(citation["page"] as? Int, 7)
+        XCTAssertEqual((12...13).pageLabel, "pp.12–13")
     }
 }

@@ -45,7 +45,11 @@ public struct AskReport: Encodable {
 
     struct Quote: Encodable {
         var text: String, source: String, chunk: Int, similarity: Float
-        init(_ q: QuotedSentence) { text = q.text; source = q.source; chunk = q.chunk; similarity = q.similarity }
+        var page: Int?, pages: [Int]?  // as in search hits: present only for paged documents
+        init(_ q: QuotedSentence) {
+            text = q.text; source = q.source; chunk = q.chunk; similarity = q.similarity
+            let place = PageFields(q.pages); page = place.page; pages = place.pages
+        }
     }
 
     struct GenerationPart: Encodable {
@@ -81,7 +85,11 @@ public struct AskReport: Encodable {
     struct CitationEntry: Encodable {
         /// "model" when the model wrote [n], "grounding" when it was attributed afterwards.
         var n: Int, source: String, chunk: Int, by: String
-        init(_ c: Citation) { n = c.n; source = c.source; chunk = c.chunk; by = c.attributed ? "grounding" : "model" }
+        var page: Int?, pages: [Int]?  // as in search hits: present only for paged documents
+        init(_ c: Citation) {
+            n = c.n; source = c.source; chunk = c.chunk; by = c.attributed ? "grounding" : "model"
+            let place = PageFields(c.pages); page = place.page; pages = place.pages
+        }
     }
 
     struct GroundingEntry: Encodable {

@@ -18,9 +18,7 @@ public struct SearchReport: Encodable {
         public init(_ hit: SearchHit) {
             rank = hit.rank; score = hit.score; source = hit.chunk.documentPath; chunk = hit.chunk.ordinal
             text = hit.chunk.text; heading = hit.chunk.headingPath; title = hit.chunk.documentTitle
-            if let range = hit.chunk.pages {
-                if range.count == 1 { page = range.lowerBound } else { pages = [range.lowerBound, range.upperBound] }
-            }
+            let place = PageFields(hit.chunk.pages); page = place.page; pages = place.pages
         }
     }
 
