@@ -4,7 +4,7 @@ import PackageDescription
 // Layering (each arrow is "may import"):
 //   CKernels ← Kernels ← ModelFiles ← Tokenization ← Inference        (the engine: no SQLite, no CLI)
 //   Checksum ← Store ← Retrieval                           (documents, chunks, vectors, search)
-//   CPoppler, CTesseract, ZIPFoundation ← Retrieval        (PDF text and OCR; the docx and EPUB containers)
+//   CPoppler, CTesseract, CInflate ← Retrieval            (PDF text and OCR; the docx and EPUB containers)
 //   RAGKit ← Inference, Retrieval, Store                   (the pipeline every front-end shares: model wiring,
 //                                                           adapters, wire formats)
 //   rag ← RAGKit, plus ArgumentParser                      (thin command line)
@@ -48,7 +48,9 @@ let package = Package(
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
         // OCR of image-only PDF pages (`rag ingest --ocr`); its language data comes from tesseract-ocr-chi-sim/-eng.
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
-        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "CTesseract", "ZIPFoundation"], swiftSettings: nativeCPU),
+        // Raw inflate for the docx and EPUB containers (our own ZIP reader: ZipContainer.swift says why).
+        .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "CTesseract", "CInflate"], swiftSettings: nativeCPU),
         .target(name: "RAGKit", dependencies: ["Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval"],
                 swiftSettings: nativeCPU),
         .executableTarget(

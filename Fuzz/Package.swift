@@ -28,5 +28,8 @@ let package = Package(
         harness("markdown", ["Retrieval"]),
         harness("fts-query", ["Store"]),
         harness("chunker", ["Retrieval"]),
+        harness("pdf", ["Retrieval"]),
+        harness("docx", ["Retrieval"]),
+        harness("epub", ["Retrieval"]),
     ]
 )

@@ -47,6 +47,12 @@ struct XMLTree {
 
     /// Parses `data`; malformed XML throws `XMLTreeError` naming the line.
     init(_ data: Data) throws {
+        // FoundationXML traps (illegal instruction) on an element or attribute name that is not UTF-8 (found by
+        // Fuzz/fuzz-epub), so bytes that are not UTF-8 never reach it. docx and EPUB parts are UTF-8 in practice.
+        let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        guard String(validating: body, as: UTF8.self) != nil else {
+            throw XMLTreeError(line: 1, message: "not UTF-8 text")
+        }
         let parser = XMLParser(data: data)
         let builder = Builder()
         parser.delegate = builder
