@@ -61,7 +61,7 @@ public final class RAGSession {
     public func search(_ query: String, mode: SearchMode? = nil, k: Int) throws -> (mode: SearchMode, hits: [SearchHit]) {
         let store = try currentStore()
         let chosen = try mode ?? defaultSearchMode()
-        if chosen == .lexical, mode == .lexical {
+        if chosen == .lexical {
             return (chosen, try Retriever(store: store, embedder: nil, parallelism: parallelism).search(query, mode: .lexical, k: k))
         }
         let retriever = try self.retriever ?? Retriever(store: store, embedder: loadedEmbedder(), parallelism: parallelism)
