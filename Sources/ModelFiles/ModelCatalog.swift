@@ -129,14 +129,17 @@ public struct ModelDirectory: Sendable {
     }
 }
 
-/// What a verification stamp vouches for: a file's size, inode, and modification and change times to
-/// the nanosecond. Any write to the file moves its change time (ctime), which, unlike the modification
-/// time, no user can set back, so bytes flipped in place with the mtime restored still void the stamp.
-struct FileIdentity: Equatable {
-    let size: Int
-    let stamp: String
+/// One state of one file: its size, inode, and modification and change times to the nanosecond. Any
+/// write to the file moves its change time (ctime), which, unlike the modification time, no user can set
+/// back, so bytes flipped in place with the mtime restored still give another identity. What a model's
+/// verification stamp vouches for, and how a session sees that an ingest changed its index.
+public struct FileIdentity: Equatable, Sendable {
+    public let size: Int
+    /// The identity as one line of text, as the stamp file stores it.
+    public let stamp: String
 
-    init?(path: String) {
+    /// nil when nothing is at `path`.
+    public init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         size = Int(info.st_size)

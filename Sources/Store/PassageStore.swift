@@ -48,7 +48,13 @@ public final class PassageStore {
 
     /// Deletes an index file and its WAL companions.
     public static func remove(at path: String) throws {
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try removeWALCompanions(of: path)
+    }
+
+    /// Deletes the `-wal` and `-shm` files beside `path`, where there are any.
+    static func removeWALCompanions(of path: String) throws {
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
     }
@@ -67,13 +73,9 @@ public final class PassageStore {
             }
         }
         do {
-            let foreign: Bool
-            do {
-                foreign = try isForeign(DatabaseQueue(path: path, configuration: configuration))
-            } catch let error as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
-                foreign = try isForeign(DatabaseQueue(path: immutableURI(path), configuration: configuration))
+            if try readingImmutableIfNeeded(path, { try isForeign(DatabaseQueue(path: $0, configuration: configuration)) }) {
+                throw StoreError.notAnIndex(path: path)
             }
-            if foreign { throw StoreError.notAnIndex(path: path) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -134,21 +136,24 @@ public final class PassageStore {
     /// another user's, can still be searched (what an ingest left committed in the main file; ingest folds
     /// its WAL in when it ends).
     static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
-        do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
+        guard configuration.readonly else { return try DatabasePool(path: path, configuration: configuration) }
+        return try readingImmutableIfNeeded(path) { location in
+            let pool = try DatabasePool(path: location, configuration: configuration)
             _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
             return pool
-        } catch let error as DatabaseError
-                    where configuration.readonly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
-            return try DatabasePool(path: immutableURI(path), configuration: configuration)
         }
     }
 
-    /// An SQLite URI that opens `path` as a file nothing will change while it is read (no locks, no -shm).
-    static func immutableURI(_ path: String) -> String {
-        let unsafe = CharacterSet(charactersIn: "?#%").union(.whitespacesAndNewlines)
-        let escaped = URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: unsafe.inverted) ?? path
-        return "file:" + escaped + "?immutable=1"
+    /// Runs a read-only `open` on `path`, and again on an SQLite URI that opens it as a file nothing will
+    /// change while it is read (`immutable=1`: no locks, no -shm) when SQLite cannot read it the ordinary way.
+    static func readingImmutableIfNeeded<T>(_ path: String, _ open: (String) throws -> T) throws -> T {
+        do {
+            return try open(path)
+        } catch let error as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
+            let unsafe = CharacterSet(charactersIn: "?#%").union(.whitespacesAndNewlines)
+            let escaped = URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: unsafe.inverted) ?? path
+            return try open("file:" + escaped + "?immutable=1")
+        }
     }
 
     /// Runs a read, mapping SQLite errors to `StoreError`.
@@ -212,15 +217,11 @@ public final class PassageStore {
     /// never be replayed into the new file.
     public static func replace(_ path: String, with staging: String) throws {
         do {
-            for suffix in ["-wal", "-shm"] {
-                if FileManager.default.fileExists(atPath: path + suffix) { try FileManager.default.removeItem(atPath: path + suffix) }
-            }
+            try removeWALCompanions(of: path)
             guard rename(staging, path) == 0 else {
                 throw StoreError.badPath(path: path, problem: "could not move the rebuilt index into place (\(String(cString: strerror(errno))))")
             }
-            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: staging + suffix) {
-                try FileManager.default.removeItem(atPath: staging + suffix)
-            }
+            try removeWALCompanions(of: staging)
         } catch let error as StoreError {
             throw error
         } catch {

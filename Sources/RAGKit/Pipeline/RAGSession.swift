@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import ModelFiles
 import Retrieval
 import Store
 
@@ -97,19 +98,14 @@ public final class RAGSession {
 
 /// What identifies one state of an index file: which file is at the path (a rebuild renames a new one
 /// in) and when it and its WAL were last written (every committed document moves one of the two; a
-/// read-only reader moves neither). Nanosecond times: two ingests a second apart are two versions.
+/// read-only reader moves neither), to the nanosecond: two ingests a second apart are two versions.
 struct IndexVersion: Equatable {
-    let file: [Int64]
-    let wal: [Int64]?
+    let file: FileIdentity
+    let wal: FileIdentity?
 
     init(path: String) throws {
-        func identity(_ path: String) -> [Int64]? {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            return [Int64(info.st_dev), Int64(info.st_ino), Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)]
-        }
-        guard let file = identity(path) else { throw StoreError.noIndex(path: path) }
+        guard let file = FileIdentity(path: path) else { throw StoreError.noIndex(path: path) }
         self.file = file
-        wal = identity(path + "-wal")
+        wal = FileIdentity(path: path + "-wal")
     }
 }
