@@ -92,16 +92,38 @@ extension PassageStore {
         let byID: [Int64: StoredChunk] = try read { db in
             let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
             let rows = try Row.fetchAll(db, sql: """
-                SELECT c.id, d.path, d.title, c.ordinal, c.text, c.start_offset, c.end_offset, c.heading_path, c.page_start, c.page_end
-                FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (\(placeholders))
+                SELECT \(Self.chunkColumns) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN (\(placeholders))
                 """, arguments: StatementArguments(ids))
-            return Dictionary(rows.map { row in
-                (row[0], StoredChunk(id: row[0], documentPath: row[1], documentTitle: row[2], ordinal: row[3], text: row[4],
-                                     start: row[5], end: row[6], headingPath: HeadingPath.decode(row[7]),
-                                     pages: Self.pages(start: row[8], end: row[9])))
-            }, uniquingKeysWith: { a, _ in a })
+            return Dictionary(rows.map { row in (row[0], Self.chunk(from: row)) }, uniquingKeysWith: { a, _ in a })
         }
         return ids.compactMap { byID[$0] }
+    }
+
+    /// The document with this id, if the index holds it.
+    public func document(id: Int64) throws -> StoredDocument? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.documentColumns) FROM documents d WHERE d.id = ?", arguments: [id])
+                .map(Self.document(from:))
+        }
+    }
+
+    /// Every chunk of one document, in order (empty for an unknown id).
+    public func chunks(ofDocument documentID: Int64) throws -> [StoredChunk] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.chunkColumns) FROM chunks c JOIN documents d ON d.id = c.document_id
+                WHERE c.document_id = ? ORDER BY c.ordinal
+                """, arguments: [documentID]).map(Self.chunk(from:))
+        }
+    }
+
+    private static let chunkColumns = """
+        c.id, d.path, d.title, c.ordinal, c.text, c.start_offset, c.end_offset, c.heading_path, c.page_start, c.page_end
+        """
+
+    private static func chunk(from row: Row) -> StoredChunk {
+        StoredChunk(id: row[0], documentPath: row[1], documentTitle: row[2], ordinal: row[3], text: row[4],
+                    start: row[5], end: row[6], headingPath: HeadingPath.decode(row[7]), pages: pages(start: row[8], end: row[9]))
     }
 
     /// A chunk's page range from its nullable columns.

@@ -1,0 +1,70 @@
+import Store
+
+/// One document's cleaned text as the index holds it, put back together from its passages, so that the
+/// offsets every search hit reports (`start`/`end`, Unicode scalars, end exclusive) point at the same
+/// characters here.
+///
+/// The index keeps passages, not whole documents, and it is rebuilt from them rather than by reading and
+/// cleaning the source file again: the file may be gone, moved or edited since the ingest (then its
+/// offsets would no longer match the hits), and cleaning it again would repeat ingest's slowest work
+/// (PDF layout, OCR). Nothing is lost but whitespace: each passage is the exact slice
+/// `text[start..<end]` of the cleaned text, consecutive passages overlap or leave a gap, and the chunker
+/// cuts only at whitespace it trims, so every scalar that is not whitespace lies in some passage. A gap
+/// is filled as `CleanDocument` joins blocks: "\n\n" (a paragraph break) when it is two scalars wide,
+/// spaces otherwise (a sentence break inside a paragraph).
+public struct DocumentText: Sendable {
+    public var document: StoredDocument
+    /// The cleaned text, `length` Unicode scalars.
+    public var text: String
+    public var length: Int
+
+    /// Joins `chunks` (one document's, in any order) at their offsets.
+    public init(document: StoredDocument, chunks: [StoredChunk]) {
+        var scalars: [Unicode.Scalar] = []
+        for chunk in chunks.sorted(by: { $0.start < $1.start }) {
+            let passage = Array(chunk.text.unicodeScalars)
+            if chunk.start > scalars.count {
+                let gap = chunk.start - scalars.count
+                scalars += gap == 2 ? ["\n", "\n"] : Array(repeating: " ", count: gap)
+            }
+            // Where passages overlap they hold the same scalars; only the part past the text so far is new.
+            let fresh = max(0, scalars.count - chunk.start)
+            if fresh < passage.count { scalars += passage[fresh...] }
+        }
+        self.document = document
+        text = String(String.UnicodeScalarView(scalars))
+        length = scalars.count
+    }
+
+    /// The text of the document with `id`; nil when the index holds no such document.
+    public static func load(documentID id: Int64, from store: PassageStore) throws -> DocumentText? {
+        guard let document = try store.document(id: id) else { return nil }
+        return DocumentText(document: document, chunks: try store.chunks(ofDocument: id))
+    }
+
+    /// The scalars `start..<end` (`end` past the text is taken as its length).
+    public func range(start: Int, end: Int?) throws -> (range: Range<Int>, text: String) {
+        let upper = min(end ?? length, length)
+        guard start >= 0 else { throw DocumentRangeError.negativeStart(start) }
+        guard start <= length else { throw DocumentRangeError.startPastEnd(start: start, length: length) }
+        guard upper >= start else { throw DocumentRangeError.endBeforeStart(start: start, end: end ?? length) }
+        let scalars = text.unicodeScalars
+        let from = scalars.index(scalars.startIndex, offsetBy: start), to = scalars.index(from, offsetBy: upper - start)
+        return (start..<upper, String(scalars[from..<to]))
+    }
+}
+
+/// A character range that does not fit the document, in one line.
+public enum DocumentRangeError: Error, Equatable, CustomStringConvertible {
+    case negativeStart(Int)
+    case startPastEnd(start: Int, length: Int)
+    case endBeforeStart(start: Int, end: Int)
+
+    public var description: String {
+        switch self {
+        case .negativeStart(let start): "start \(start) is negative: offsets count characters from 0"
+        case .startPastEnd(let start, let length): "start \(start) is past the end of the document (\(length) characters)"
+        case .endBeforeStart(let start, let end): "end \(end) is before start \(start)"
+        }
+    }
+}
