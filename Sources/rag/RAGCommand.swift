@@ -8,7 +8,7 @@ struct RAGCommand: ParsableCommand {
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
         subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, EvalCommand.self, StatsCommand.self,
                       ListCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self, TokenizeCommand.self,
-                      GenerateCommand.self, PerplexityCommand.self]
+                      GenerateCommand.self, PerplexityCommand.self, McpCommand.self]
     )
 
     /// ArgumentParser's main, plus a last flush of stdout: output that did not reach it is an error.

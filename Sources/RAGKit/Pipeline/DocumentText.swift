@@ -9,9 +9,12 @@ import Store
 /// offsets would no longer match the hits), and cleaning it again would repeat ingest's slowest work
 /// (PDF layout, OCR). Nothing is lost but whitespace: each passage is the exact slice
 /// `text[start..<end]` of the cleaned text, consecutive passages overlap or leave a gap, and the chunker
-/// cuts only at whitespace it trims, so every scalar that is not whitespace lies in some passage. A gap
-/// is filled as `CleanDocument` joins blocks: "\n\n" (a paragraph break) when it is two scalars wide,
-/// spaces otherwise (a sentence break inside a paragraph).
+/// cuts only at whitespace it trims, so every scalar that is not whitespace lies in some passage, at its
+/// offset. Only the whitespace in a gap is a guess: two scalars are "\n\n", the paragraph break
+/// `CleanDocument` joins blocks with; one is a line break after CJK punctuation (Chinese puts no space
+/// after "；" or "。", so whitespace there ends a line, as between list items) and a space after anything
+/// else (between sentences, or where a long sentence was cut at a space, as before "GPU" in Chinese
+/// text); wider gaps are spaces. Under the default chunking, passages overlap and gaps are rare.
 public struct DocumentText: Sendable {
     public var document: StoredDocument
     /// The cleaned text, `length` Unicode scalars.
@@ -25,7 +28,7 @@ public struct DocumentText: Sendable {
             let passage = Array(chunk.text.unicodeScalars)
             if chunk.start > scalars.count {
                 let gap = chunk.start - scalars.count
-                scalars += gap == 2 ? ["\n", "\n"] : Array(repeating: " ", count: gap)
+                scalars += Self.whitespace(count: gap, after: scalars.last)
             }
             // Where passages overlap they hold the same scalars; only the part past the text so far is new.
             let fresh = max(0, scalars.count - chunk.start)
@@ -34,6 +37,16 @@ public struct DocumentText: Sendable {
         self.document = document
         text = String(String.UnicodeScalarView(scalars))
         length = scalars.count
+    }
+
+    /// The likeliest whitespace for a gap of `count` scalars between two passages (see above).
+    static func whitespace(count: Int, after last: Unicode.Scalar?) -> [Unicode.Scalar] {
+        if count == 2 { return ["\n", "\n"] }
+        if count == 1, let last, (0x3000...0x303F).contains(last.value) || (0xFF00...0xFFEF).contains(last.value) {
+            // CJK symbols and punctuation, fullwidth forms
+            return ["\n"]
+        }
+        return Array(repeating: " ", count: count)
     }
 
     /// The text of the document with `id`; nil when the index holds no such document.
