@@ -55,6 +55,17 @@ def without_timings(report):
     return report
 
 
+README_ROOT = "/home/me/rag"
+
+
+def readme_server_entry(root):
+    """The "rag" entry of the mcpServers snippet in README.md."""
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as readme:
+        blocks = readme.read().split("```")
+    snippet = next(block for block in blocks if block.startswith("json") and '"mcpServers"' in block)
+    return json.loads(snippet[len("json"):])["mcpServers"]["rag"]
+
+
 async def bad_call(session, tool, arguments, expected_start):
     result = await session.call_tool(tool, arguments)
     line = text_of(result)
@@ -69,19 +80,26 @@ async def run(options):
     os.makedirs(allowed, exist_ok=True)
     with open(os.path.join(allowed, "notes.md"), "w", encoding="utf-8") as note:
         note.write("# 量化\n\n量化把模型权重从 16 位浮点数压缩成 4 位整数，让大模型能在普通电脑上运行。\n")
-    server = StdioServerParameters(command=binary, args=["mcp", "--index", index, "--allow-ingest", allowed],
-                                   cwd=options.root, env=dict(os.environ))
+    # The README's mcpServers snippet, as written, with its example paths replaced by this run's; started from
+    # a folder of its own, as clients do.
+    entry = readme_server_entry(options.root)
+    command = entry["command"].replace(README_ROOT, options.root)
+    check("the README snippet names the release binary", os.path.realpath(command) == os.path.realpath(os.path.join(options.root, ".build/release/rag")),
+          command)
+    args = [index if a.endswith("Indexes/default.sqlite") else a for a in entry["args"]] + ["--allow-ingest", allowed]
+    check("the README snippet runs rag mcp --index", args[:2] == ["mcp", "--index"] and args[2] == index, args)
+    server = StdioServerParameters(command=binary, args=args, cwd=options.work, env=dict(os.environ))
     stderr_path = os.path.join(options.work, "mcp-stderr.txt")
     with open(stderr_path, "w") as errlog:
         async with stdio_client(server, errlog=errlog) as (read, write):
             async with ClientSession(read, write, read_timeout_seconds=datetime.timedelta(seconds=300)) as session:
-                await exercise(session, binary, index, allowed)
+                await exercise(session, binary, index, allowed, options.root)
     with open(stderr_path) as errlog:
         stderr = errlog.read()
     check("notes go to stderr", stderr.startswith(f"rag mcp: serving {index} over stdio"), stderr[:200])
 
 
-async def exercise(session, binary, index, allowed):
+async def exercise(session, binary, index, allowed, root):
     init = await session.initialize()
     check("initialize: server rag, protocol " + types.LATEST_PROTOCOL_VERSION,
           init.serverInfo.name == "rag" and init.protocolVersion == types.LATEST_PROTOCOL_VERSION,
@@ -164,7 +182,8 @@ async def exercise(session, binary, index, allowed):
     await bad_call(session, "read_document", {"source": "Corpus/no-such.md"}, "read_document: no document Corpus/no-such.md")
     await bad_call(session, "ask", {"question": "什么是预训练", "k": 0}, 'ask: "k" is 0')
     await bad_call(session, "list_documents", {"all": True}, "list_documents takes no arguments")
-    await bad_call(session, "ingest", {"paths": ["Corpus"]}, "ingest: Corpus (")
+    corpus = os.path.join(root, "Corpus")
+    await bad_call(session, "ingest", {"paths": [corpus]}, f"ingest: {corpus} (")
 
     # ingest (inside --allow-ingest), then the new document is found.
     result = await session.call_tool("ingest", {"paths": [allowed]})
