@@ -9,12 +9,13 @@ import Store
 /// offsets would no longer match the hits), and cleaning it again would repeat ingest's slowest work
 /// (PDF layout, OCR). Nothing is lost but whitespace: each passage is the exact slice
 /// `text[start..<end]` of the cleaned text, consecutive passages overlap or leave a gap, and the chunker
-/// cuts only at whitespace it trims, so every scalar that is not whitespace lies in some passage, at its
-/// offset. Only the whitespace in a gap is a guess: two scalars are "\n\n", the paragraph break
+/// drops nothing but the whitespace it trims around sentences and pieces of sentences, so every scalar
+/// that is not whitespace lies in some passage, at its offset. Only the whitespace in a gap is a guess: two scalars are "\n\n", the paragraph break
 /// `CleanDocument` joins blocks with; one is a line break after CJK punctuation (Chinese puts no space
 /// after "；" or "。", so whitespace there ends a line, as between list items) and a space after anything
 /// else (between sentences, or where a long sentence was cut at a space, as before "GPU" in Chinese
 /// text); wider gaps are spaces. Under the default chunking, passages overlap and gaps are rare.
+/// DocumentTextTests holds this against the loaders' own text for every Corpus file and format fixture.
 public struct DocumentText: Sendable {
     public var document: StoredDocument
     /// The cleaned text, `length` Unicode scalars.
