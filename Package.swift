@@ -7,8 +7,9 @@ import PackageDescription
 //   CPoppler, CTesseract, CInflate ← Retrieval            (PDF text and OCR; the docx and EPUB containers)
 //   RAGKit ← Inference, Retrieval, Store                   (the pipeline every front-end shares: model wiring,
 //                                                           adapters, wire formats)
+//   RAGServer ← RAGKit, plus Hummingbird                   (`rag serve`: the HTTP API and the web page)
 //   RAGMCP ← RAGKit, plus the MCP Swift SDK               (`rag mcp`: the index as a Model Context Protocol server)
-//   rag ← RAGKit, RAGMCP, plus ArgumentParser              (thin command line)
+//   rag ← RAGKit, RAGServer, RAGMCP, plus ArgumentParser   (thin command line)
 // Retrieval talks to the engine only through its own protocols; RAGKit wires the two together.
 
 /// SIMD code is 50–250x slower without a target CPU (swiftc defaults to baseline x86-64): see shared PERF.md.
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),  // the SDK's logger, pointed at stderr
     ],
@@ -56,13 +58,15 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "CTesseract", "CInflate"], swiftSettings: nativeCPU),
         .target(name: "RAGKit", dependencies: ["Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval"],
                 swiftSettings: nativeCPU),
+        .target(name: "RAGServer", dependencies: ["RAGKit", "Retrieval", "Store", "ModelFiles", "Inference", .product(name: "Hummingbird", package: "hummingbird")],
+                resources: [.embedInCode("Web/index.html"), .embedInCode("Web/openapi.json")], swiftSettings: nativeCPU),
         .target(name: "RAGMCP", dependencies: ["RAGKit", "Kernels", "Retrieval", "Store", .product(name: "MCP", package: "swift-sdk"),
                                             .product(name: "Logging", package: "swift-log")],
                 swiftSettings: nativeCPU),
         .executableTarget(
             name: "rag",
             dependencies: [
-                "RAGKit", "RAGMCP", "Checksum", "Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval",
+                "RAGKit", "RAGServer", "RAGMCP", "Checksum", "Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: nativeCPU),
@@ -75,6 +79,9 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "ZIPFoundation"], swiftSettings: nativeCPU),
         .testTarget(name: "RAGKitTests", dependencies: ["RAGKit", "Retrieval", "Store"], swiftSettings: nativeCPU),
+        .testTarget(name: "RAGServerTests", dependencies: ["RAGServer", "RAGKit", "Retrieval", "Store",
+                                                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    swiftSettings: nativeCPU),
         .testTarget(name: "RAGMCPTests", dependencies: ["RAGMCP", "RAGKit", "Kernels", "Retrieval", "Store", "ModelFiles", .product(name: "MCP", package: "swift-sdk")],
                     swiftSettings: nativeCPU),
         .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
