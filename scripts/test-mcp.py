@@ -122,7 +122,7 @@ async def exercise(session, binary, index, allowed, root):
           f"{len(documents)} documents")
     resources = (await session.list_resources()).resources
     check("resources/list: one rag://document/{id} per document",
-          [(str(r.uri), r.name) for r in resources] == [(d["uri"], d["path"]) for d in documents])
+          [(str(r.uri), r.name) for r in resources] == [(f"rag://document/{d['id']}", d["path"]) for d in documents])
     templates = (await session.list_resource_templates()).resourceTemplates
     check("resource template rag://document/{id}", [t.uriTemplate for t in templates] == ["rag://document/{id}"])
 
@@ -141,11 +141,11 @@ async def exercise(session, binary, index, allowed, root):
     check("read_document at a hit's offsets gives the hit's text", result.structuredContent["text"] == top["text"])
     whole = (await session.call_tool("read_document", {"source": top["source"]})).structuredContent
     check("the hit's offsets index the whole text (code points)", whole["text"][top["start"]:top["end"]] == top["text"])
-    pretraining = next(d for d in documents if d["path"] == top["source"])
-    contents = (await session.read_resource(pretraining["uri"])).contents
+    uri = "rag://document/%d" % next(d["id"] for d in documents if d["path"] == top["source"])
+    contents = (await session.read_resource(uri)).contents
     check("resources/read gives the document's text", len(contents) == 1 and contents[0].text == whole["text"]
           and contents[0].mimeType == "text/plain")
-    around = (await session.call_tool("read_document", {"source": pretraining["uri"], "start": max(0, top["end"] - 20),
+    around = (await session.call_tool("read_document", {"source": uri, "start": max(0, top["end"] - 20),
                                                           "end": top["end"] + 40})).structuredContent
     check("read_document by URI, around a hit", around["text"] == whole["text"][max(0, top["end"] - 20):top["end"] + 40])
 

@@ -48,9 +48,12 @@ extension DocumentServer {
                 note("loading the generator…")
                 progress.step("loading the generator")
             }) { event in
-                // Generation cannot be stopped from here yet (AnswerWriter's onPiece cannot throw): a cancelled
-                // ask runs to its end on the queue, and its result is dropped (see `SessionQueue.perform`).
-                guard !turn.stop.isSet else { return }
+                // A cancelled ask stops here, between two tokens (or before generating): the error ends
+                // generation, and the SDK sends no response for a cancelled request.
+                if turn.stop.isSet {
+                    note("ask cancelled by the client after \(pieces) generated tokens")
+                    throw CancellationError()
+                }
                 switch event {
                 case .retrieved(let retrieval, let covered, let best):
                     progress.step("retrieved \(retrieval.hits.count) passages; best sentence similarity "

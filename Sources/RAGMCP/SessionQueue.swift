@@ -1,44 +1,40 @@
-import Dispatch
 import Foundation
 import Kernels
 import RAGKit
 
-/// The server's one `RAGSession`, behind a serial queue of its own. A session is not thread-safe, and its
-/// work (the encoder, the decoder, SQLite) is long and blocking: run on Swift concurrency's cooperative
-/// threads (two on a 2-core machine) it would stall the transport, so a cancellation or a ping could not
-/// even be read while an answer is generated. Here a tool call waits for its turn without holding a thread.
+/// The server's one `RAGSession`, on a `BlockingWorker` of its own: a session is not thread-safe, and its
+/// work (the encoder, the decoder, SQLite) is long and blocking, so it must not hold one of Swift's few
+/// cooperative threads while the transport waits to read a cancellation or a ping.
 ///
 /// The session opens on first use, not at start: a server whose index does not exist yet starts anyway,
 /// each call that needs the index says so (`StoreError.noIndex`), and the first call after an ingest
-/// made the file finds it.
-final class SessionQueue: @unchecked Sendable {  // `session` is read and written on `queue` only
+/// made the file finds it. It keeps its decoder's prompt cache from one answer to the next, as a server's does.
+final class SessionQueue: @unchecked Sendable {  // `session` is read and written on `worker` only
     let indexPath: String
     let parallelism: Parallelism
     let decoderPath: String?
-    private let queue = DispatchQueue(label: "rag.mcp.session")
+    private let worker = BlockingWorker(label: "rag.mcp.session")
     private var session: RAGSession?
 
     init(indexPath: String, parallelism: Parallelism, decoderPath: String?) {
         self.indexPath = indexPath; self.parallelism = parallelism; self.decoderPath = decoderPath
     }
 
-    /// Runs `body` on the queue after the calls before it. A call cancelled while it waits never starts
-    /// (it throws `CancellationError`); one cancelled while it runs sees `stop.isSet` and may end early.
+    /// Runs `body` after the calls before it. A call cancelled while it waits never starts (it throws
+    /// `CancellationError`); one cancelled while it runs sees `turn.stop` set and stops where it can.
     func perform<T>(_ body: @escaping (Turn) throws -> T) async throws -> T {
         let stop = StopFlag()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-                queue.async {
-                    guard !stop.isSet else { return continuation.resume(throwing: CancellationError()) }
-                    continuation.resume(with: Result { try body(Turn(queue: self, stop: stop)) })
-                }
+            try await worker.run {
+                guard !stop.isSet else { throw CancellationError() }
+                return try body(Turn(queue: self, stop: stop))
             }
         } onCancel: {
             stop.set()
         }
     }
 
-    /// What a call holds while it runs on the queue.
+    /// What a call holds while it runs on the worker.
     struct Turn {
         fileprivate let queue: SessionQueue
         /// Set when the client cancelled the call.
@@ -47,7 +43,8 @@ final class SessionQueue: @unchecked Sendable {  // `session` is read and writte
         /// The session, opened now if it is not open yet.
         func session() throws -> RAGSession {
             if let session = queue.session { return session }
-            let opened = try RAGSession(indexPath: queue.indexPath, parallelism: queue.parallelism, decoderPath: queue.decoderPath)
+            let opened = try RAGSession(indexPath: queue.indexPath, parallelism: queue.parallelism, decoderPath: queue.decoderPath,
+                                        reusesPromptCache: true)
             queue.session = opened
             return opened
         }

@@ -104,15 +104,16 @@ enum ToolCatalog {
 
     static let listTool = Tool(
         name: list, title: "List the documents",
-        description: "Every indexed document: id, resource URI, path, title, passage count, size and when it was last ingested.",
+        description: "Every indexed document: id (its resource is rag://document/{id}), path, title, passage count, size and "
+            + "when it was last ingested.",
         inputSchema: input([:], required: []),
         annotations: .init(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
         outputSchema: object([
             "documents": ["type": "array", "items": object([
-                "id": ["type": "integer"], "uri": ["type": "string"], "path": ["type": "string"], "title": ["type": "string"],
+                "id": ["type": "integer"], "path": ["type": "string"], "title": ["type": "string"],
                 "chunks": ["type": "integer"], "bytes": ["type": "integer"], "sha256": ["type": "string"],
-                "encoder_model": ["type": ["string", "null"]], "ingested_at": ["type": "string"],
-            ], required: ["id", "uri", "path", "title", "chunks", "bytes", "sha256", "encoder_model", "ingested_at"])],
+                "encoder_model": ["type": "string"], "ingested_at": ["type": "string"],
+            ], required: ["id", "path", "title", "chunks", "bytes", "sha256", "ingested_at"])],
         ], required: ["documents"]))
 
     static let ingestTool = Tool(

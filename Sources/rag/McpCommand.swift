@@ -1,12 +1,11 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import RAGMCP
 
 /// `rag mcp`: serves the index to an MCP client (a coding agent, a chat app) over stdio until the client
 /// closes the connection. Standard output carries the protocol alone; notes and the SDK's warnings go to
 /// standard error.
-struct McpCommand: ParsableCommand {
+struct McpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
         abstract: "Serve the index to MCP clients over stdio: tools to search, read, ask (and ingest), documents as resources.")
@@ -24,7 +23,7 @@ struct McpCommand: ParsableCommand {
         do { _ = try IngestFolders(allowIngest) } catch let error as IngestPermissionError { throw ValidationError(error.description) }
     }
 
-    func run() throws {
+    func run() async throws {
         let options = DocumentServer.Options(
             indexPath: indexOptions.path, parallelism: compute.parallelism, decoderPath: decoderModel.model,
             ingestFolders: try IngestFolders(allowIngest), note: { StandardStreams.writeError("rag mcp: \($0)\n") })
@@ -33,21 +32,6 @@ struct McpCommand: ParsableCommand {
         if !FileManager.default.fileExists(atPath: index) {
             StandardStreams.writeError("rag mcp: note: no index at \(index) yet: tools will say so until `rag ingest` makes one\n")
         }
-        // ArgumentParser's root command is synchronous; the server runs on Swift concurrency until stdin closes.
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Outcome()
-        Task {
-            do {
-                try await DocumentServer(options).serveStandardIO()
-            } catch {
-                outcome.error = error
-            }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw CommandFailure("rag mcp: \(error)") }
+        try await DocumentServer(options).serveStandardIO()
     }
-
-    /// The server task's failure, handed to the waiting main thread (written before the semaphore is signalled).
-    final class Outcome: @unchecked Sendable { var error: Error? }
 }

@@ -4,14 +4,17 @@ import MCP
 @testable import RAGMCP
 import XCTest
 
-/// A cancelled request gets no response (the MCP specification's rule) and the server goes on serving.
+/// A cancelled request gets no response (the MCP specification's rule), a cancelled ask stops generating,
+/// and the server goes on serving.
 /// The client side here is raw JSON-RPC over the SDK's in-memory transport, to see every message the
 /// server sends, including any it should not.
 final class CancellationTests: XCTestCase {
     func testACancelledAskGetsNoResponseAndTheNextCallIsAnswered() async throws {
         try Repository.skipUnlessModels(decoder: true)
         let (clientSide, serverSide) = await InMemoryTransport.createConnectedPair()
-        let server = try await DocumentServer(DocumentServer.Options(indexPath: try CorpusIndex.path(), parallelism: Parallelism(threads: 2)))
+        let notes = NoteLog()
+        let server = try await DocumentServer(DocumentServer.Options(indexPath: try CorpusIndex.path(), parallelism: Parallelism(threads: 2),
+                                                                     note: { notes.add($0) }))
             .start(on: serverSide)
         defer { Task { await server.stop() } }
         try await clientSide.connect()
@@ -51,6 +54,21 @@ final class CancellationTests: XCTestCase {
         let listed = seen.first { $0["id"] as? Int == 3 }?["result"] as? [String: Any]
         XCTAssertNotEqual(listed?["isError"] as? Bool, true)
         XCTAssertEqual(((listed?["structuredContent"] as? [String: Any])?["documents"] as? [Any])?.count, 14)
+
+        // The same question, not cancelled, writes its whole answer: the cancelled one had stopped short of it.
+        try await send(#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"ask","arguments":{"question":"什么是预训练","mode":"generate"}}}"#)
+        var answer: [String: Any] = [:]
+        while answer.isEmpty {
+            let message = try await next()
+            if message["id"] as? Int == 5 { answer = try XCTUnwrap(message["result"] as? [String: Any]) }
+        }
+        let generation = try XCTUnwrap((answer["structuredContent"] as? [String: Any])?["generation"] as? [String: Any])
+        let whole = try XCTUnwrap(generation["generated_tokens"] as? Int)
+        let stopped = try XCTUnwrap(notes.all.compactMap { note -> Int? in
+            guard note.hasPrefix("ask cancelled by the client after ") else { return nil }
+            return Int(note.split(separator: " ")[6])
+        }.first, "a note says the cancelled ask stopped: \(notes.all)")
+        XCTAssertLessThan(stopped, whole, "the cancelled ask stopped after \(stopped) of \(whole) tokens")
     }
 }
 

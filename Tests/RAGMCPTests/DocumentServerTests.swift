@@ -72,10 +72,9 @@ final class DocumentServerTests: XCTestCase {
         XCTAssertNotNil(ISO8601DateFormatter().date(from: pretraining["ingested_at"] as? String ?? ""))
 
         let resources = try await connection.client.listResources().resources
-        XCTAssertEqual(resources.map(\.uri), documents.map { $0["uri"] as? String ?? "" })
+        XCTAssertEqual(resources.map(\.uri), documents.map { "rag://document/\($0["id"] as? Int ?? 0)" })
         XCTAssertEqual(resources.map(\.name), documents.map { $0["path"] as? String ?? "" })
-        let uri = try XCTUnwrap(pretraining["uri"] as? String)
-        XCTAssertTrue(uri.hasPrefix("rag://document/"))
+        let uri = "rag://document/\(try XCTUnwrap(pretraining["id"] as? Int))"
         let contents = try await connection.client.readResource(uri: uri)
         let (whole, _) = try await connection.structured("read_document", ["source": "Corpus/09-pretraining.md"])
         XCTAssertEqual(contents.first?.text, whole["text"] as? String)

@@ -98,3 +98,12 @@ final class ProgressLog: @unchecked Sendable {  // `entries` is guarded by `lock
     func add(_ entry: ProgressNotification.Parameters) { lock.withLock { entries.append(entry) } }
     var all: [ProgressNotification.Parameters] { lock.withLock { entries } }
 }
+
+/// Collects the notes a server writes for the person running it.
+final class NoteLog: @unchecked Sendable {  // `entries` is guarded by `lock`
+    private let lock = NSLock()
+    private var entries: [String] = []
+
+    func add(_ entry: String) { lock.withLock { entries.append(entry) } }
+    var all: [String] { lock.withLock { entries } }
+}
