@@ -7,7 +7,8 @@ import PackageDescription
 //   CPoppler, CTesseract, CInflate ← Retrieval            (PDF text and OCR; the docx and EPUB containers)
 //   RAGKit ← Inference, Retrieval, Store                   (the pipeline every front-end shares: model wiring,
 //                                                           adapters, wire formats)
-//   rag ← RAGKit, plus ArgumentParser                      (thin command line)
+//   RAGServer ← RAGKit, plus Hummingbird                   (`rag serve`: the HTTP API and the web page)
+//   rag ← RAGKit, RAGServer, plus ArgumentParser           (thin command line)
 // Retrieval talks to the engine only through its own protocols; RAGKit wires the two together.
 
 /// SIMD code is 50–250x slower without a target CPU (swiftc defaults to baseline x86-64): see shared PERF.md.
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "Checksum", swiftSettings: nativeCPU),
@@ -53,10 +55,12 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Store", "Checksum", "Kernels", "CPoppler", "CTesseract", "CInflate"], swiftSettings: nativeCPU),
         .target(name: "RAGKit", dependencies: ["Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval"],
                 swiftSettings: nativeCPU),
+        .target(name: "RAGServer", dependencies: ["RAGKit", "Retrieval", "Store", "ModelFiles", "Inference", .product(name: "Hummingbird", package: "hummingbird")],
+                resources: [.embedInCode("Web/index.html"), .embedInCode("Web/openapi.json")], swiftSettings: nativeCPU),
         .executableTarget(
             name: "rag",
             dependencies: [
-                "RAGKit", "Checksum", "Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval",
+                "RAGKit", "RAGServer", "Checksum", "Kernels", "ModelFiles", "Tokenization", "Inference", "Store", "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: nativeCPU),
@@ -69,6 +73,9 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Checksum"], swiftSettings: nativeCPU),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Store", "ZIPFoundation"], swiftSettings: nativeCPU),
         .testTarget(name: "RAGKitTests", dependencies: ["RAGKit", "Retrieval", "Store"], swiftSettings: nativeCPU),
+        .testTarget(name: "RAGServerTests", dependencies: ["RAGServer", "RAGKit", "Retrieval", "Store",
+                                                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    swiftSettings: nativeCPU),
         .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
     ]
 )

@@ -39,6 +39,8 @@ public final class TokenGenerator {
         public let stopReason: StopReason
         public let prefillSeconds: Double
         public let decodeSeconds: Double
+        /// Leading prompt tokens taken from the cache instead of prefilled (see `reusesCache`).
+        public let reusedPromptTokens: Int
 
         public var prefillTokensPerSecond: Double { Double(promptTokens.count) / max(prefillSeconds, 1e-9) }
         /// Tokens after the first, over the time spent producing them (the first comes from the prefill).
@@ -47,21 +49,51 @@ public final class TokenGenerator {
 
     public let model: any LanguageModel
     public let tokenizer: BPETokenizer
+    /// Whether a generation keeps the cached keys and values of the longest prefix its prompt shares with
+    /// what the model last saw, and prefills only the rest (llama-server's `cache_prompt`). Every answer's
+    /// prompt opens with the same template and system text, so a server skips that part from the second
+    /// question on. Off: every generation starts from an empty cache.
+    public var reusesCache = false
+    /// The tokens whose keys and values the model's cache holds, in order (kept only with `reusesCache`).
+    private var cached: [Int] = []
 
     public init(model: any LanguageModel, tokenizer: BPETokenizer) {
         self.model = model
         self.tokenizer = tokenizer
     }
 
-    /// Generates after `prompt` (starting from an empty cache), calling `onStep` as each token arrives.
+    /// Generates after `prompt` (from an empty cache, or the shared prefix of the last one with `reusesCache`),
+    /// calling `onStep` as each token arrives; an error `onStep` throws stops generation and is rethrown.
     public func generate(prompt: [Int], sampler: Sampler, limits: Limits,
                          onStep: (Step) throws -> Void = { _ in }) throws -> Result {
-        var sampler = sampler
         let needed = prompt.count + limits.maxTokens
         if needed > model.contextLength { throw InferenceError.contextFull(limit: model.contextLength, needed: needed) }
-        model.reset()
+        // Whatever happens below, `cached` must describe the model's cache; after an error, trust neither.
+        do {
+            return try run(prompt: prompt, sampler: sampler, limits: limits, onStep: onStep)
+        } catch {
+            model.reset()
+            cached = []
+            throw error
+        }
+    }
+
+    /// Prompt tokens that can stay in the cache: the shared prefix, less one, since the last prompt token
+    /// must be run again to give the logits of the first answer token.
+    static func reusablePrefix(cached: [Int], prompt: [Int]) -> Int {
+        var shared = 0
+        while shared < min(cached.count, prompt.count), cached[shared] == prompt[shared] { shared += 1 }
+        return min(shared, prompt.count - 1)
+    }
+
+    private func run(prompt: [Int], sampler: Sampler, limits: Limits, onStep: (Step) throws -> Void) throws -> Result {
+        var sampler = sampler
+        let reused = reusesCache ? max(0, Self.reusablePrefix(cached: cached, prompt: prompt)) : 0
+        if reused > 0 { model.rewind(to: reused) } else { model.reset() }
+        cached = Array(prompt[..<reused])
         let prefillStart = Date()
-        var logits = try model.append(prompt)
+        var logits = try model.append(Array(prompt[reused...]))
+        if reusesCache { cached = prompt }
         let prefillSeconds = Date().timeIntervalSince(prefillStart)
         let decodeStart = Date()
 
@@ -86,14 +118,18 @@ public final class TokenGenerator {
             let printable = text.count - Self.heldBack(text, limits.stopStrings)
             try onStep(Step(id: id, text: String(text.dropFirst(emitted).prefix(printable - emitted)), candidates: candidates))
             emitted = max(emitted, printable)
-            if tokens.count < limits.maxTokens { logits = try model.append([id]) }
+            if tokens.count < limits.maxTokens {
+                logits = try model.append([id])
+                if reusesCache { cached.append(id) }
+            }
         }
         if reason != .stopString {
             text += detokenizer.finish()
             if text.count > emitted { try onStep(Step(id: nil, text: String(text.dropFirst(emitted)), candidates: [])) }
         }
         return Result(promptTokens: prompt, tokens: tokens, text: text, stopReason: reason,
-                      prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
+                      prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart),
+                      reusedPromptTokens: reused)
     }
 
     /// Where the earliest stop string starts in `text`, if any.

@@ -25,8 +25,9 @@ public enum ModelWiring {
 
     /// The generator behind a generative answer: the decoder at `path` (default: the verified Qwen2.5 file).
     /// Called only when a question needs it: loading takes a moment.
-    public static func answerWriter(modelPath: String?, threads: Int) throws -> AnswerWriter {
-        try QwenAnswerWriter(file: decoderFile(path: modelPath), threads: threads)
+    /// `reusesPromptCache`: see `QwenAnswerWriter.init`.
+    public static func answerWriter(modelPath: String?, threads: Int, reusesPromptCache: Bool = false) throws -> AnswerWriter {
+        try QwenAnswerWriter(file: decoderFile(path: modelPath), threads: threads, reusesPromptCache: reusesPromptCache)
     }
 }
 

@@ -1,16 +1,38 @@
-/// Writes an answer token by token from a chat prompt; implemented by the real Qwen2 decoder in the rag
-/// target, so Retrieval never imports the engine.
+/// Writes an answer token by token from a chat prompt; implemented in RAGKit by the real Qwen2 decoder and
+/// by a client of another OpenAI-compatible server, so Retrieval never imports the engine.
 public protocol AnswerWriter: AnyObject {
     /// The generator's context window, in its tokens (prompt and answer together).
     var contextLength: Int { get }
     /// Tokens `text` takes in the generator's vocabulary.
     func tokenCount(_ text: String) -> Int
-    /// Tokens of the whole templated prompt (system + user turns and the assistant header): what prefill sees.
-    func promptTokenCount(system: String, user: String) -> Int
-    /// Generates the assistant's turn, calling `onPiece` as each piece of text is decoded (pieces never
-    /// split a UTF-8 character), and returns the counts and timings.
-    func write(system: String, user: String, settings: GenerationSettings,
-               onPiece: (GeneratedPiece) -> Void) throws -> GenerationReport
+    /// Tokens of the whole templated prompt (the turns and the assistant header): what prefill sees.
+    func promptTokenCount(_ turns: [ChatTurn]) -> Int
+    /// Generates the assistant's next turn, calling `onPiece` as each piece of text is decoded (pieces never
+    /// split a UTF-8 character), and returns the counts and timings. An error thrown by `onPiece` (a client
+    /// that went away) stops generation and is rethrown.
+    func write(_ turns: [ChatTurn], settings: GenerationSettings,
+               onPiece: (GeneratedPiece) throws -> Void) throws -> GenerationReport
+}
+
+extension AnswerWriter {
+    /// The prompt of a grounded answer: the instructions, then the passages and the question.
+    public func promptTokenCount(system: String, user: String) -> Int {
+        promptTokenCount([ChatTurn(.system, system), ChatTurn(.user, user)])
+    }
+
+    public func write(system: String, user: String, settings: GenerationSettings,
+                      onPiece: (GeneratedPiece) throws -> Void) throws -> GenerationReport {
+        try write([ChatTurn(.system, system), ChatTurn(.user, user)], settings: settings, onPiece: onPiece)
+    }
+}
+
+/// One turn of a conversation given to a generator.
+public struct ChatTurn: Equatable, Sendable {
+    public enum Role: String, Sendable { case system, user, assistant }
+    public var role: Role
+    public var content: String
+
+    public init(_ role: Role, _ content: String) { self.role = role; self.content = content }
 }
 
 /// How the generator chooses tokens: the options of `rag generate`, shared by `rag ask`.
@@ -68,11 +90,14 @@ public struct GenerationReport: Equatable, Sendable {
     public var decodeTokensPerSecond: Double
     /// Why generation stopped: "eos", "max_tokens" or "stop_string".
     public var stopReason: String
+    /// Leading prompt tokens whose keys and values were still cached from the previous answer (the system
+    /// text and template are the same every time), so prefill skipped them; 0 without a prompt cache.
+    public var cachedPromptTokens: Int
 
     public init(promptTokens: Int, generatedTokens: Int, timeToFirstTokenMs: Double, decodeTokensPerSecond: Double,
-                stopReason: String) {
+                stopReason: String, cachedPromptTokens: Int = 0) {
         self.promptTokens = promptTokens; self.generatedTokens = generatedTokens
         self.timeToFirstTokenMs = timeToFirstTokenMs; self.decodeTokensPerSecond = decodeTokensPerSecond
-        self.stopReason = stopReason
+        self.stopReason = stopReason; self.cachedPromptTokens = cachedPromptTokens
     }
 }

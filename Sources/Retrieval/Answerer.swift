@@ -150,7 +150,8 @@ public final class Answerer {
         self.makeWriter = makeWriter
     }
 
-    public func answer(_ question: String, settings: AskSettings, onEvent: (AnswerEvent) -> Void = { _ in }) throws -> Answer {
+    /// An error thrown by `onEvent` (a client that went away) stops the answer where it is and is rethrown.
+    public func answer(_ question: String, settings: AskSettings, onEvent: (AnswerEvent) throws -> Void = { _ in }) throws -> Answer {
         guard !question.trimmingWhitespace.isEmpty else { throw AskError.emptyQuestion }
         try Retriever.check(query: question)
         guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
@@ -169,14 +170,14 @@ public final class Answerer {
                             covered: settings.coverage.covers(similarity: best, language: language, sharesTerm: sharesTerm),
                             retrieval: retrieval, generation: nil)
         guard answer.covered else {
-            onEvent(.retrieved(retrieval, covered: false, bestSimilarity: best))
+            try onEvent(.retrieved(retrieval, covered: false, bestSimilarity: best))
             return answer
         }
         if settings.mode.extracts {
             retrieval.quotes = settings.extractive.quote(question: question, queryVector: queryVector, from: pool)
             answer.retrieval = retrieval
         }
-        onEvent(.retrieved(retrieval, covered: true, bestSimilarity: best))
+        try onEvent(.retrieved(retrieval, covered: true, bestSimilarity: best))
         if settings.mode.generates {
             answer.generation = try generate(question, chunks: chunks, pool: pool, settings: settings, onEvent: onEvent)
         }
@@ -191,7 +192,7 @@ public final class Answerer {
     }
 
     func generate(_ question: String, chunks: [StoredChunk], pool: PassageSentences, settings: AskSettings,
-                  onEvent: (AnswerEvent) -> Void) throws -> GeneratedAnswer {
+                  onEvent: (AnswerEvent) throws -> Void) throws -> GeneratedAnswer {
         let writer = try self.writer ?? makeWriter()
         self.writer = writer
         let prompt = try PromptBuilder(writer: writer).prompt(question: question, passages: chunks,
@@ -199,7 +200,7 @@ public final class Answerer {
         var text = ""
         let report = try writer.write(system: prompt.system, user: prompt.user, settings: settings.generation) { piece in
             text += piece.text
-            onEvent(.piece(piece))
+            try onEvent(.piece(piece))
         }
         let (modelCitations, invalid) = CitationParser.resolve(CitationParser.numbers(in: text), passages: prompt.passages)
         let numbers = chunks.indices.map { $0 < prompt.passages.count ? $0 + 1 : nil }

@@ -2,20 +2,20 @@ import ArgumentParser
 
 /// The `rag` command line: ingest documents, search them, and ask questions answered from them.
 @main
-struct RAGCommand: ParsableCommand {
+struct RAGCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag",
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
         subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, EvalCommand.self, StatsCommand.self,
                       ListCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self, TokenizeCommand.self,
-                      GenerateCommand.self, PerplexityCommand.self]
+                      GenerateCommand.self, PerplexityCommand.self, ServeCommand.self]
     )
 
     /// ArgumentParser's main, plus a last flush of stdout: output that did not reach it is an error.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var serving = command as? AsyncParsableCommand { try await serving.run() } else { try command.run() }
             try StandardStreams.flushOutput()
         } catch {
             exit(withError: error)

@@ -61,3 +61,13 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(TokenGenerator.heldBack("hello", ["User:"]), 0)
     }
 }
+
+/// The prompt cache keeps the longest shared prefix, less the token that must be run again for its logits.
+final class PromptCachePrefixTests: XCTestCase {
+    func testTheReusablePrefix() {
+        XCTAssertEqual(TokenGenerator.reusablePrefix(cached: [], prompt: [1, 2, 3]), 0)
+        XCTAssertEqual(TokenGenerator.reusablePrefix(cached: [1, 2, 9, 9], prompt: [1, 2, 3]), 2)
+        XCTAssertEqual(TokenGenerator.reusablePrefix(cached: [1, 2, 3, 4, 5], prompt: [1, 2, 3]), 2, "the whole prompt cached: rerun its last token")
+        XCTAssertEqual(TokenGenerator.reusablePrefix(cached: [7], prompt: [1, 2, 3]), 0)
+    }
+}

@@ -35,12 +35,13 @@ final class ScriptedTestWriter: AnswerWriter {
     init(contextLength: Int = 4096, answer: String) { self.contextLength = contextLength; self.answer = answer }
 
     func tokenCount(_ text: String) -> Int { text.unicodeScalars.count }
-    func promptTokenCount(system: String, user: String) -> Int { tokenCount(system) + tokenCount(user) + Self.templateOverhead }
+    func promptTokenCount(_ turns: [ChatTurn]) -> Int { turns.reduce(Self.templateOverhead) { $0 + tokenCount($1.content) } }
 
-    func write(system: String, user: String, settings: GenerationSettings,
-               onPiece: (GeneratedPiece) -> Void) throws -> GenerationReport {
+    func write(_ turns: [ChatTurn], settings: GenerationSettings,
+               onPiece: (GeneratedPiece) throws -> Void) throws -> GenerationReport {
+        let system = turns.first { $0.role == .system }?.content ?? "", user = turns.last { $0.role == .user }?.content ?? ""
         prompts.append((system, user))
-        for character in answer { onPiece(GeneratedPiece(text: String(character))) }
+        for character in answer { try onPiece(GeneratedPiece(text: String(character))) }
         return GenerationReport(promptTokens: promptTokenCount(system: system, user: user), generatedTokens: answer.count,
                                 timeToFirstTokenMs: 1, decodeTokensPerSecond: 100, stopReason: "eos")
     }

@@ -16,6 +16,10 @@ public final class RAGSession {
     public let parallelism: Parallelism
     /// The GGUF decoder file; nil: the verified default Qwen2.5 model.
     public let decoderPath: String?
+    /// Whether the decoder keeps the prompt prefix it shares with the last answer cached (a server's session).
+    public let reusesPromptCache: Bool
+    /// Another server that writes the generated answers instead of the local decoder (`--generator-url`).
+    public let remoteGenerator: RemoteGenerator?
 
     private var store: PassageStore
     private var seen: IndexVersion
@@ -25,10 +29,13 @@ public final class RAGSession {
     private var answerer: Answerer?
 
     /// Opens the index for reading; a missing file is `StoreError.noIndex`.
-    public init(indexPath: String, parallelism: Parallelism = .allCores, decoderPath: String? = nil) throws {
+    public init(indexPath: String, parallelism: Parallelism = .allCores, decoderPath: String? = nil,
+                reusesPromptCache: Bool = false, remoteGenerator: RemoteGenerator? = nil) throws {
+        self.remoteGenerator = remoteGenerator
         self.indexPath = indexPath
         self.parallelism = parallelism
         self.decoderPath = decoderPath
+        self.reusesPromptCache = reusesPromptCache
         store = try PassageStore.open(at: indexPath, create: false, access: .read)
         seen = try IndexVersion(path: indexPath)  // after opening: the open itself may create the WAL
     }
@@ -53,6 +60,21 @@ public final class RAGSession {
         return loaded
     }
 
+    /// The generator, loaded once: the local decoder, or the client of the remote one.
+    public func loadedWriter(onLoading: () -> Void = {}) throws -> AnswerWriter {
+        if let writer { return writer }
+        onLoading()
+        let loaded: AnswerWriter
+        if let remote = remoteGenerator {
+            loaded = RemoteAnswerWriter(base: remote.base, model: remote.model, apiKey: remote.apiKey,
+                                        counter: try QwenChatPrompt.defaultModel(), contextLength: remote.contextLength)
+        } else {
+            loaded = try ModelWiring.answerWriter(modelPath: decoderPath, threads: parallelism.threads, reusesPromptCache: reusesPromptCache)
+        }
+        writer = loaded
+        return loaded
+    }
+
     /// The mode a search without one uses: hybrid when the index has vectors, else lexical.
     public func defaultSearchMode() throws -> SearchMode {
         try currentStore().hasVectors() ? .hybrid : .lexical
@@ -74,7 +96,7 @@ public final class RAGSession {
     /// is called once, before the decoder is loaded for the first generated answer.
     public func answer(_ question: String, settings: AskSettings, sentenceWeight: Float = PassageScoring.sentenceWeight,
                        onLoadingGenerator: @escaping () -> Void = {},
-                       onEvent: (AnswerEvent) -> Void = { _ in }) throws -> Answer {
+                       onEvent: (AnswerEvent) throws -> Void = { _ in }) throws -> Answer {
         try answerer(sentenceWeight: sentenceWeight, onLoadingGenerator: onLoadingGenerator).answer(question, settings: settings, onEvent: onEvent)
     }
 
@@ -84,13 +106,7 @@ public final class RAGSession {
         let store = try currentStore()
         if let answerer, answerer.sentenceWeight == sentenceWeight { return answerer }
         let made = Answerer(store: store, embedder: try loadedEmbedder(), parallelism: parallelism, sentenceWeight: sentenceWeight,
-                            makeWriter: { [unowned self] in
-                                if let writer = self.writer { return writer }
-                                onLoadingGenerator()
-                                let loaded = try ModelWiring.answerWriter(modelPath: self.decoderPath, threads: self.parallelism.threads)
-                                self.writer = loaded
-                                return loaded
-                            })
+                            makeWriter: { [unowned self] in try self.loadedWriter(onLoading: onLoadingGenerator) })
         answerer = made
         return made
     }
@@ -107,5 +123,19 @@ struct IndexVersion: Equatable {
         guard let file = FileIdentity(path: path) else { throw StoreError.noIndex(path: path) }
         self.file = file
         wal = FileIdentity(path: path + "-wal")
+    }
+}
+
+/// Where `--generator-url` sends the writing of answers: an OpenAI-compatible server and the model to ask for.
+public struct RemoteGenerator: Sendable {
+    /// The server's OpenAI root, e.g. http://gpu-box:8080/v1.
+    public var base: URL
+    public var model: String
+    public var apiKey: String?
+    /// The prompt and answer budget, in Qwen2.5 tokens (our local count of the prompt).
+    public var contextLength: Int
+
+    public init(base: URL, model: String, apiKey: String? = nil, contextLength: Int = QwenAnswerWriter.contextLength) {
+        self.base = base; self.model = model; self.apiKey = apiKey; self.contextLength = contextLength
     }
 }

@@ -29,13 +29,13 @@ public struct AskReport: Encodable {
         try c.encode(answer.generation.map { GenerationPart($0, pieces: pieces) }, forKey: .generation)
     }
 
-    struct RetrievalPart: Encodable {
+    public struct RetrievalPart: Encodable {
         var retrieved: RetrievedAnswer
         init(_ retrieved: RetrievedAnswer) { self.retrieved = retrieved }
 
         enum Keys: String, CodingKey { case hits, answer, quotes }
 
-        func encode(to encoder: Encoder) throws {
+        public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(retrieved.hits.map(SearchReport.Hit.init), forKey: .hits)
             try c.encode(retrieved.quotes.map { $0.map(\.text).joined(separator: " ") }, forKey: .answer)
@@ -59,7 +59,7 @@ public struct AskReport: Encodable {
 
         enum Keys: String, CodingKey {
             case answer, citedAnswer = "cited_answer", citations, invalidCitations = "invalid_citations", saidUnknown = "said_unknown", grounding
-            case promptTokens = "prompt_tokens", generatedTokens = "generated_tokens", passagesInPrompt = "passages_in_prompt"
+            case promptTokens = "prompt_tokens", cachedPromptTokens = "cached_prompt_tokens", generatedTokens = "generated_tokens", passagesInPrompt = "passages_in_prompt"
             case timeToFirstToken = "time_to_first_token_ms", decodeTokensPerSecond = "decode_tokens_per_second"
             case stopReason = "stop_reason", tokens
         }
@@ -73,6 +73,7 @@ public struct AskReport: Encodable {
             try c.encode(generated.saidUnknown, forKey: .saidUnknown)
             try c.encode(generated.grounding.map(GroundingEntry.init), forKey: .grounding)
             try c.encode(generated.report.promptTokens, forKey: .promptTokens)
+            try c.encode(generated.report.cachedPromptTokens, forKey: .cachedPromptTokens)
             try c.encode(generated.report.generatedTokens, forKey: .generatedTokens)
             try c.encode(generated.prompt.passages.count, forKey: .passagesInPrompt)
             try c.encode(generated.report.timeToFirstTokenMs, forKey: .timeToFirstToken)
@@ -109,7 +110,7 @@ public struct AskReport: Encodable {
         }
     }
 
-    struct TokenEntry: Encodable {
+    public struct TokenEntry: Encodable {
         struct Candidate: Encodable { var text: String; var probability: Float }
         var text: String, candidates: [Candidate]
         init(_ p: GeneratedPiece) { text = p.text; candidates = p.candidates.map { Candidate(text: $0.text, probability: $0.probability) } }

@@ -1,0 +1,95 @@
+import Foundation
+import Retrieval
+
+/// The JSON bodies of rag's own routes. Unknown fields are ignored; a known field of the wrong type is a
+/// 400 naming it (`Request.decodeJSON`); values are checked against the server's limits by `validated`.
+
+/// `POST /v1/search`: `{"query": "...", "k": 5, "mode": "hybrid"}`, as `rag search QUERY -k K --mode MODE`.
+struct SearchBody: Decodable {
+    var query: String
+    var k: Int?
+    var mode: String?
+
+    func validated(_ limits: ServeSettings.Limits) throws -> (query: String, k: Int, mode: SearchMode?) {
+        (try Validate.text(query, field: "query"), try Validate.k(k ?? 5, limits), try Validate.mode(mode))
+    }
+}
+
+/// `POST /v1/ask`: the question and the options of `rag ask`.
+struct AskBody: Decodable {
+    var question: String
+    var mode: String?
+    var k: Int?
+    var stream: Bool?
+    var showProbs: Bool?
+    var maxTokens: Int?
+    var temperature: Float?
+    var topK: Int?
+    var topP: Float?
+    var seed: UInt64?
+
+    enum CodingKeys: String, CodingKey {
+        case question, mode, k, stream, showProbs = "show_probs", maxTokens = "max_tokens", temperature
+        case topK = "top_k", topP = "top_p", seed
+    }
+
+    func settings(_ limits: ServeSettings.Limits) throws -> AskSettings {
+        var settings = AskSettings()
+        if let mode {
+            guard let parsed = AnswerMode(rawValue: mode) else {
+                throw APIError.badRequest("\"mode\" must be one of \(AnswerMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.mode = parsed
+        }
+        settings.k = try Validate.k(k ?? AskSettings.defaultK, limits)
+        try Validate.generation(&settings.generation, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
+                                seed: seed, limits: limits)
+        settings.generation.candidatesPerToken = showProbs == true ? 5 : 0
+        return settings
+    }
+}
+
+/// The checks every route shares, with messages that name the field.
+enum Validate {
+    static func text(_ value: String, field: String) throws -> String {
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw APIError.badRequest("\"\(field)\" is empty") }
+        try Retriever.check(query: value)
+        return value
+    }
+
+    static func k(_ k: Int, _ limits: ServeSettings.Limits) throws -> Int {
+        guard (1...limits.maxK).contains(k) else { throw APIError.badRequest("\"k\" must be between 1 and \(limits.maxK)") }
+        return k
+    }
+
+    static func mode(_ mode: String?) throws -> SearchMode? {
+        guard let mode else { return nil }
+        guard let parsed = SearchMode(rawValue: mode) else {
+            throw APIError.badRequest("\"mode\" must be one of \(SearchMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
+    }
+
+    static func generation(_ settings: inout GenerationSettings, maxTokens: Int?, temperature: Float?, topK: Int?, topP: Float?,
+                           seed: UInt64?, limits: ServeSettings.Limits) throws {
+        if let maxTokens {
+            guard (1...limits.maxAnswerTokens).contains(maxTokens) else {
+                throw APIError.badRequest("\"max_tokens\" must be between 1 and \(limits.maxAnswerTokens)")
+            }
+            settings.maxTokens = maxTokens
+        }
+        if let temperature {
+            guard temperature.isFinite, (0...2).contains(temperature) else { throw APIError.badRequest("\"temperature\" must be between 0 and 2") }
+            settings.temperature = temperature
+        }
+        if let topK {
+            guard topK >= 0 else { throw APIError.badRequest("\"top_k\" must be 0 (off) or more") }
+            settings.topK = topK
+        }
+        if let topP {
+            guard topP.isFinite, topP > 0, topP <= 1 else { throw APIError.badRequest("\"top_p\" must be above 0 and at most 1") }
+            settings.topP = topP
+        }
+        if let seed { settings.seed = seed }
+    }
+}
