@@ -107,6 +107,13 @@ class Checks:
 
     def ask_pretraining(self):
         started = time.monotonic()
+        # Record when each token card arrives and the generation panel's states, to tell a stream from one
+        # late batch.
+        self.js("""window.__arrivals = []; window.__states = [];
+            new MutationObserver(() => __arrivals.push(performance.now()))
+              .observe(document.getElementById('tokens'), {childList: true});
+            new MutationObserver(() => __states.push(document.getElementById('generation').dataset.state))
+              .observe(document.getElementById('generation'), {attributes: true, attributeFilter: ['data-state']});""")
         self.ask("什么是预训练")
         self.wait("the retrieval-based answer", lambda d: self.state("#retrieval") == "done", ANSWER_WAIT)
         quotes = self.find_all("#retrieval-answer .quote")
@@ -120,12 +127,15 @@ class Checks:
         if not answer or "资料中没有相关信息" in answer:
             raise Failure(f"the generated answer is empty or says it does not know: {answer!r}")
         pieces = len(self.find_all("#tokens .tok"))
-        if pieces < 2:
-            raise Failure(f"the generated answer arrived in {pieces} piece(s), not streamed token by token")
+        arrivals, states = self.js("return [window.__arrivals, window.__states];")
+        spread = (max(arrivals) - min(arrivals)) if arrivals else 0
+        if pieces < 2 or "streaming" not in states or len(set(round(a) for a in arrivals)) < 2:
+            raise Failure(f"the generated answer was not streamed token by token: {pieces} pieces, "
+                          f"{len(arrivals)} arrivals over {spread:.0f} ms, panel states {states}")
         if self.js("return document.documentElement.lang") != "zh-CN" or self.text("#ask") != "提问":
             raise Failure("the UI is not in Chinese after a Chinese question")
-        self.ok(f"什么是预训练: {len(quotes)} quoted sentence(s) after {retrieved:.1f} s, "
-                f"generated answer streamed in {pieces} pieces: {answer[:60]!r}", started)
+        self.ok(f"什么是预训练: {len(quotes)} quoted sentence(s) after {retrieved:.1f} s, generated answer "
+                f"streamed in {pieces} pieces over {spread / 1000:.1f} s: {answer[:60]!r}", started)
 
     def grounding_marked(self):
         started = time.monotonic()
@@ -188,22 +198,32 @@ class Checks:
         self.ok(f"screenshot saved to {path} (1280×{height})", started)
 
     def upload_and_delete(self):
+        """Three files in one upload: two are indexed and listed, the third (an unknown type) is skipped with its
+        reason; then both listed ones are deleted."""
         started = time.monotonic()
-        name = "rag-web-test-upload.md"
-        path = os.path.join(self.work, name)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write("# 网页上传测试\n\n这份小文档只用来检查网页的上传和删除。它说：蓝色的猫住在月亮上。\n")
-        self.find("#upload").send_keys(path)
-        row = f'#documents li[data-path$="{name}"]'
-        self.wait(f"{name} is listed after the upload", lambda d: self.find_all(row), UPLOAD_WAIT)
+        files = {"rag-web-test-upload.md": "# 网页上传测试\n\n这份小文档只用来检查网页的上传和删除。它说：蓝色的猫住在月亮上。\n",
+                 "rag-web-test-notes.txt": "Upload test notes. The blue cat lives on the moon.\n",
+                 "rag-web-test-data.xyz": "not a document rag reads\n"}
+        paths = []
+        for name, text in files.items():
+            paths.append(os.path.join(self.work, name))
+            with open(paths[-1], "w", encoding="utf-8") as f:
+                f.write(text)
+        self.find("#upload").send_keys("\n".join(paths))  # one selection of several files
+        indexed = [name for name in files if not name.endswith(".xyz")]
+        rows = [f'#documents li[data-path$="{name}"]' for name in indexed]
+        self.wait(f"{', '.join(indexed)} are listed after the upload", lambda d: all(self.find_all(r) for r in rows), UPLOAD_WAIT)
         result = self.text("#upload-result")
+        if "rag-web-test-data.xyz" not in result:
+            raise Failure(f"the upload result does not name the skipped rag-web-test-data.xyz: {result!r}")
         uploaded = time.monotonic() - started
-        delete = self.find(row + " button.delete")
-        delete.click()  # the first click asks "Delete?", the second deletes
-        self.wait("the delete button asks for confirmation", lambda d: "confirming" in delete.get_attribute("class"), PAGE_WAIT)
-        delete.click()
-        self.wait(f"{name} leaves the list after the delete", lambda d: not self.find_all(row), PAGE_WAIT)
-        self.ok(f"upload {name} listed after {uploaded:.1f} s ({result}); deleted: {self.text('#upload-result')}", started)
+        for row in rows:
+            delete = self.find(row + " button.delete")
+            delete.click()  # the first click asks "Delete?", the second deletes
+            self.wait("the delete button asks for confirmation", lambda d: "confirming" in delete.get_attribute("class"), PAGE_WAIT)
+            delete.click()
+            self.wait(f"{row} leaves the list after the delete", lambda d: not self.find_all(row), PAGE_WAIT)
+        self.ok(f"upload of 3 files: 2 listed after {uploaded:.1f} s, 1 skipped ({result}); both deleted", started)
 
     def not_covered(self, question, expected, language, ask_label):
         started = time.monotonic()
@@ -226,7 +246,9 @@ class Checks:
         widths = self.js("return ['#retrieval', '#generation', '#documents-panel'].map(s => "
                          "Math.round(document.querySelector(s).getBoundingClientRect().width));")
         self.driver.set_window_size(1280, 900)
-        self.ok(f"narrow screen (400 px): no horizontal scroll; panels {widths} px wide, one column", started)
+        if len(set(widths)) != 1 or widths[0] < 300:
+            raise Failure(f"at 400 px the answers and documents are not one full-width column: {widths} px")
+        self.ok(f"narrow screen (400 px): no horizontal scroll; answers and documents one column {widths[0]} px wide", started)
 
     def asks_for_key(self, url, key):
         started = time.monotonic()
@@ -296,10 +318,10 @@ def main():
         checks.citation_opens_passage()
         checks.token_probabilities()
         checks.screenshot(args.screenshot)
+        checks.narrow_screen()
         checks.upload_and_delete()
         checks.not_covered("今天上海的天气怎么样?", "文档中没有涉及这个问题的内容", "zh-CN", "提问")
         checks.not_covered("What is the weather in Shanghai today?", "The documents do not cover this question", "en", "Ask")
-        checks.narrow_screen()
         checks.no_script_errors()
         if args.key_url:
             checks.asks_for_key(args.key_url, args.key)
