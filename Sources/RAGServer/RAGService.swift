@@ -27,7 +27,7 @@ public final class RAGService: Sendable {
             SessionWorker(session: try RAGSession(indexPath: settings.indexPath, parallelism: parallelism), label: "rag.search.\($0)")
         })
         generator = SessionWorker(session: try RAGSession(indexPath: settings.indexPath, parallelism: parallelism,
-                                                          decoderPath: settings.decoderPath, reusesPromptCache: true,
+                                                          decoderPath: settings.decoderPath, reusesPromptCache: settings.reusesPromptCache,
                                                           remoteGenerator: settings.remoteGenerator),
                                   label: "rag.generate")
         queue = GenerationQueue(capacity: settings.queueCapacity)

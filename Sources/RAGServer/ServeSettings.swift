@@ -18,6 +18,8 @@ public struct ServeSettings: Sendable {
     public var uploadsFolder: String
     /// The GGUF decoder; nil: the verified default.
     public var decoderPath: String?
+    /// Whether the decoder keeps the shared prompt prefix cached between answers (off only to measure it).
+    public var reusesPromptCache = true
     /// Another server that writes the generated answers (`--generator-url`); nil: the local decoder.
     public var remoteGenerator: RemoteGenerator?
     /// Threads each model uses.

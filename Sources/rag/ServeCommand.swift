@@ -54,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("generator-key"), help: ArgumentHelp("API key for the --generator-url server (default: $RAG_GENERATOR_KEY).", valueName: "key"))
     var generatorKey: String?
 
+    @Flag(name: .customLong("no-prompt-cache"), help: "Prefill every prompt whole (to measure what the prompt cache saves).")
+    var noPromptCache = false
+
     @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var output: OutputOptions
@@ -78,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.allowsNoAuth = noAuth
         settings.corsOrigin = corsOrigin
         settings.decoderPath = decoderModel.model
+        settings.reusesPromptCache = !noPromptCache
         if let generatorURL, let base = URL(string: generatorURL) {
             let key = generatorKey ?? ProcessInfo.processInfo.environment["RAG_GENERATOR_KEY"].flatMap { $0.isEmpty ? nil : $0 }
             settings.remoteGenerator = RemoteGenerator(base: base, model: generatorModel, apiKey: key)
