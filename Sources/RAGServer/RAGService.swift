@@ -141,12 +141,20 @@ public final class RAGService: Sendable {
 
     // MARK: Writing
 
-    /// Ingests `paths` into the index (the same loaders, chunking and encoder as `rag ingest`).
-    public func ingest(_ paths: [String]) async throws -> IngestReport {
+    /// Ingests uploaded files, saved in the uploads folder, into the index (the same loaders, chunking and
+    /// encoder as `rag ingest`). Documents are named `uploads/NAME` (relative to the folder's parent, so no
+    /// client learns where the server keeps its files); a file the ingest skipped is removed again.
+    public func ingestUploads(_ paths: [String]) async throws -> IngestReport {
         let settings = self.settings
         return try await indexWriter.run {
-            let summary = try IngestJob(paths: paths, indexPath: settings.indexPath, threads: settings.threads).run()
-            return IngestReport(index: settings.indexPath, summary: summary)
+            var job = IngestJob(paths: paths, indexPath: settings.indexPath, threads: settings.threads)
+            job.workingDirectory = URL(fileURLWithPath: settings.uploadsFolder).deletingLastPathComponent()
+            let summary = try job.run()
+            for skipped in summary.skipped {
+                let file = job.workingDirectory.appendingPathComponent(skipped.path).standardizedFileURL.path
+                if paths.contains(file) { try? FileManager.default.removeItem(atPath: file) }
+            }
+            return IngestReport(index: URL(fileURLWithPath: settings.indexPath).lastPathComponent, summary: summary)
         }
     }
 

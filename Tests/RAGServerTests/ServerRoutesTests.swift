@@ -93,7 +93,7 @@ final class ServerRoutesTests: XCTestCase {
                     XCTAssertEqual(response.status, item.status, "\(item.method) \(item.uri) \(item.body?.prefix(60) ?? "")")
                     let message = response.errorMessage
                     XCTAssertNotNil(message, "a JSON error for \(item.uri): \(response.text.prefix(200))")
-                    XCTAssertTrue(message?.contains(item.says) == true, "\(message ?? "nil") says \(item.says)")
+                    XCTAssertTrue(item.says.isEmpty || message?.contains(item.says) == true, "\(message ?? "nil") says \(item.says)")
                     XCTAssertFalse(message?.contains("\n") == true, "one line")
                 }
             }

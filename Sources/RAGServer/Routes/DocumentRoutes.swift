@@ -41,11 +41,11 @@ struct DocumentRoutes {
             guard let name = UploadName.safe(file.filename ?? "") else {
                 throw APIError.badRequest("\"\(file.filename ?? "")\" is not a usable file name", code: "bad_upload")
             }
-            let target = folder.appendingPathComponent(name)
+            let target = folder.appendingPathComponent(name).standardizedFileURL
             try file.content.write(to: target, options: .atomic)
             saved.append(target.path)
         }
-        return try JSONResponse.make(try await service.ingest(saved))
+        return try JSONResponse.make(try await service.ingestUploads(saved))
     }
 }
 

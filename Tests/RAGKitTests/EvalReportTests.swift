@@ -1,0 +1,58 @@
+@testable import RAGKit
+@testable import Retrieval
+import XCTest
+
+/// `rag eval`'s aggregation: recall and MRR per source and overall, the coverage lines the thresholds were
+/// calibrated from, and the containment counts, on outcomes made by hand.
+final class EvalReportTests: XCTestCase {
+    func outcome(_ line: Int, sources: [String], rank: Int?, best: Float, covered: Bool,
+                 extractive: Bool? = nil, generated: Bool? = nil) -> EvalOutcome {
+        EvalOutcome(question: EvalQuestion(line: line, question: "q\(line)", sources: sources, mustContain: [], unanswerable: sources.isEmpty),
+                    rank: rank, bestSimilarity: best, bestPassageSimilarity: best, covered: covered,
+                    extractiveContains: extractive, generatedContains: generated, generatedAnswer: nil, groundingSimilarities: nil)
+    }
+
+    var outcomes: [EvalOutcome] {
+        [outcome(1, sources: ["a.md"], rank: 1, best: 0.95, covered: true, extractive: true, generated: true),
+         outcome(2, sources: ["a.md"], rank: 3, best: 0.90, covered: true, extractive: false, generated: true),
+         outcome(3, sources: ["b.md"], rank: nil, best: 0.86, covered: false, extractive: false),
+         outcome(4, sources: ["a.md", "b.md"], rank: 2, best: 0.89, covered: true),
+         outcome(5, sources: [], rank: nil, best: 0.87, covered: false),
+         outcome(6, sources: [], rank: nil, best: 0.88, covered: true)]
+    }
+
+    func testRetrievalScoresPerSourceAndOverall() {
+        let report = EvalReport(file: "e.jsonl", searchMode: .hybrid, k: 5, coverage: .calibrated, lexicalWeight: 0.3,
+                                outcomes: outcomes, generated: true)
+        XCTAssertEqual(report.overall.questions, 4, "unanswerable questions have no rank to score")
+        XCTAssertEqual(report.overall.recallAt1, 0.25)
+        XCTAssertEqual(report.overall.recallAt5, 0.75)
+        XCTAssertEqual(report.overall.mrrAt10, (1 + 1.0 / 3 + 0 + 0.5) / 4, accuracy: 1e-12)
+        XCTAssertEqual(report.bySource["a.md"]?.questions, 3, "a question with two sources counts for both")
+        XCTAssertEqual(report.bySource["b.md"]?.recallAt10, 0.5)
+    }
+
+    func testCoverageLinesAreWhatTheThresholdsAreCalibratedFrom() {
+        let report = EvalReport(file: "e.jsonl", searchMode: .hybrid, k: 5, coverage: .calibrated, lexicalWeight: 0.3,
+                                outcomes: outcomes, generated: false)
+        XCTAssertEqual(report.coverage.lowestAnswerableSimilarity, 0.86)
+        XCTAssertEqual(report.coverage.highestUnanswerableSimilarity, 0.88)
+        XCTAssertEqual(report.coverage.unanswerable.map(\.refused), [true, false])
+        XCTAssertEqual(report.coverage.answerableRefused.map(\.q), ["q3"])
+        XCTAssertTrue(report.text.contains("unanswerable ANSWERED 0.880  q6"))
+        XCTAssertTrue(report.text.contains("answerable   REFUSED  0.860  q3"))
+    }
+
+    func testContainmentCountsOnlyQuestionsThatCarryAnExpectation() {
+        let generated = EvalReport(file: "e.jsonl", searchMode: .hybrid, k: 5, coverage: .calibrated, lexicalWeight: 0.3,
+                                   outcomes: outcomes, generated: true)
+        XCTAssertEqual(generated.extractive.questions, 3)
+        XCTAssertEqual(generated.extractive.containing, 1)
+        XCTAssertEqual(generated.generation?.containing, 2)
+        XCTAssertEqual(generated.generation?.rate ?? 0, 1, accuracy: 1e-12)
+        let retrievalOnly = EvalReport(file: "e.jsonl", searchMode: .hybrid, k: 5, coverage: .calibrated, lexicalWeight: 0.3,
+                                       outcomes: outcomes, generated: false)
+        XCTAssertNil(retrievalOnly.generation)
+        XCTAssertTrue(retrievalOnly.text.contains("Generated answers: skipped"))
+    }
+}
