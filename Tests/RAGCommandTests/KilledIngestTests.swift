@@ -43,10 +43,13 @@ final class KilledIngestTests: XCTestCase {
         try victim.run()
         // Kill it once a few documents are committed, while it is still going.
         let deadline = Date().addingTimeInterval(30)
+        // Look only once the victim has its WAL (its schema is made), and only read: a reader that opened the
+        // file while the victim was still creating it could make the victim's own set-up fail as locked.
         while victim.isRunning, Date() < deadline {
-            if FileManager.default.fileExists(atPath: index),
-               let store = try? PassageStore.open(at: index, create: false), (try? store.statistics().documents) ?? 0 >= 5 { break }
-            usleep(2_000)
+            if FileManager.default.fileExists(atPath: index + "-wal"),
+               let store = try? PassageStore.open(at: index, create: false, access: .read),
+               (try? store.statistics().documents) ?? 0 >= 5 { break }
+            usleep(20_000)
         }
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
