@@ -17,6 +17,21 @@ enum EventStream {
 
     static func raw(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
+    /// A 200 stream whose events `write` sends. A client that went away ends it silently; any other failure
+    /// becomes one last error event (named `errorEvent`, or a plain `data:` one for OpenAI clients).
+    static func response(errorEvent: String?, _ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
+        Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            do {
+                try await write(&writer)
+            } catch ServingError.clientGone {
+                return  // nobody is listening any more
+            } catch {
+                try? await writer.write(event(errorEvent, APIError(for: error).body))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
     /// A comment line, ignored by clients: keeps the connection alive and tells us when the client left.
     static let heartbeat = ByteBuffer(string: ": waiting\n\n")
 }

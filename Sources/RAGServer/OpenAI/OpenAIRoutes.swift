@@ -60,31 +60,24 @@ struct OpenAIRoutes {
             return try JSONResponse.make(completion.whole(answered.answer))
         }
         let includeUsage = body.streamOptions?.includeUsage == true
-        return Response(status: .ok, headers: EventStream.headers, body: ResponseBody { writer in
-            do {
-                try await writer.write(EventStream.event(nil, completion.chunk(role: "assistant", content: "")))
-                let answered = try await service.answer(question, settings: chosen) { stage in
-                    switch stage {
-                    case .waiting: try await writer.write(EventStream.heartbeat)
-                    case .retrieved(let retrieved, let covered, _):
-                        // Quotes (retrieve model) or the "not covered" message are the whole content; text comes later otherwise.
-                        if let content = ChatCompletion.contentBeforeGeneration(retrieved, covered: covered, question: question, mode: chosen.mode) {
-                            try await writer.write(EventStream.event(nil, completion.chunk(content: content)))
-                        }
-                    case .piece(let piece) where !piece.text.isEmpty:
-                        try await writer.write(EventStream.event(nil, completion.chunk(content: piece.text)))
-                    case .piece: break
+        return EventStream.response(errorEvent: nil) { writer in
+            try await writer.write(EventStream.event(nil, completion.chunk(role: "assistant", content: "")))
+            let answered = try await service.answer(question, settings: chosen) { stage in
+                switch stage {
+                case .waiting: try await writer.write(EventStream.heartbeat)
+                case .retrieved(let retrieved, let covered, _):
+                    // Quotes (retrieve model) or the "not covered" message are the whole content; text comes later otherwise.
+                    if let content = ChatCompletion.contentBeforeGeneration(retrieved, covered: covered, question: question, mode: chosen.mode) {
+                        try await writer.write(EventStream.event(nil, completion.chunk(content: content)))
                     }
+                case .piece(let piece) where !piece.text.isEmpty:
+                    try await writer.write(EventStream.event(nil, completion.chunk(content: piece.text)))
+                case .piece: break
                 }
-                try await writer.write(EventStream.event(nil, completion.finalChunk(answered.answer, includeUsage: includeUsage)))
-                try await writer.write(EventStream.raw("data: [DONE]\n\n"))
-            } catch ServingError.clientGone {
-                return
-            } catch {
-                try? await writer.write(EventStream.event(nil, APIError(for: error).body))
             }
-            try await writer.finish(nil)
-        })
+            try await writer.write(EventStream.event(nil, completion.finalChunk(answered.answer, includeUsage: includeUsage)))
+            try await writer.write(EventStream.raw("data: [DONE]\n\n"))
+        }
     }
 
     /// `rag-generator`: the conversation straight to the decoder, as llama-server would answer it.
@@ -99,25 +92,18 @@ struct OpenAIRoutes {
             return try JSONResponse.make(completion.plain(text: text, report: report))
         }
         let includeUsage = body.streamOptions?.includeUsage == true
-        return Response(status: .ok, headers: EventStream.headers, body: ResponseBody { writer in
-            do {
-                try await writer.write(EventStream.event(nil, completion.chunk(role: "assistant", content: "")))
-                let (report, _) = try await service.generate(turns, settings: chosen) { stage in
-                    switch stage {
-                    case .waiting: try await writer.write(EventStream.heartbeat)
-                    case .piece(let piece) where !piece.text.isEmpty:
-                        try await writer.write(EventStream.event(nil, completion.chunk(content: piece.text)))
-                    default: break
-                    }
+        return EventStream.response(errorEvent: nil) { writer in
+            try await writer.write(EventStream.event(nil, completion.chunk(role: "assistant", content: "")))
+            let (report, _) = try await service.generate(turns, settings: chosen) { stage in
+                switch stage {
+                case .waiting: try await writer.write(EventStream.heartbeat)
+                case .piece(let piece) where !piece.text.isEmpty:
+                    try await writer.write(EventStream.event(nil, completion.chunk(content: piece.text)))
+                default: break
                 }
-                try await writer.write(EventStream.event(nil, completion.plainFinalChunk(report, includeUsage: includeUsage)))
-                try await writer.write(EventStream.raw("data: [DONE]\n\n"))
-            } catch ServingError.clientGone {
-                return
-            } catch {
-                try? await writer.write(EventStream.event(nil, APIError(for: error).body))
             }
-            try await writer.finish(nil)
-        })
+            try await writer.write(EventStream.event(nil, completion.plainFinalChunk(report, includeUsage: includeUsage)))
+            try await writer.write(EventStream.raw("data: [DONE]\n\n"))
+        }
     }
 }

@@ -20,26 +20,19 @@ struct AskRoutes {
                 return try JSONResponse.make(AskReport(answer: answered.answer, pieces: showProbs ? answered.pieces : nil))
             }
             try await refuseWhenFull(settings)
-            return Response(status: .ok, headers: EventStream.headers, body: ResponseBody { writer in
-                do {
-                    let answered = try await service.answer(question, settings: settings) { stage in
-                        switch stage {
-                        case .waiting: try await writer.write(EventStream.heartbeat)
-                        case .retrieved(let retrieved, let covered, let best):
-                            try await writer.write(EventStream.event("retrieval", AskStreamEvents.Retrieval(
-                                question: question, settings: settings, retrieved: retrieved, covered: covered, bestSimilarity: best)))
-                        case .piece(let piece):
-                            try await writer.write(EventStream.event("piece", AskStreamEvents.Piece(piece)))
-                        }
+            return EventStream.response(errorEvent: "error") { writer in
+                let answered = try await service.answer(question, settings: settings) { stage in
+                    switch stage {
+                    case .waiting: try await writer.write(EventStream.heartbeat)
+                    case .retrieved(let retrieved, let covered, let best):
+                        try await writer.write(EventStream.event("retrieval", AskStreamEvents.Retrieval(
+                            question: question, settings: settings, retrieved: retrieved, covered: covered, bestSimilarity: best)))
+                    case .piece(let piece):
+                        try await writer.write(EventStream.event("piece", AskStreamEvents.Piece(piece)))
                     }
-                    try await writer.write(EventStream.event("answer", AskReport(answer: answered.answer, pieces: showProbs ? answered.pieces : nil)))
-                } catch ServingError.clientGone {
-                    return  // nobody is listening any more
-                } catch {
-                    try? await writer.write(EventStream.event("error", APIError(for: error).body))
                 }
-                try await writer.finish(nil)
-            })
+                try await writer.write(EventStream.event("answer", AskReport(answer: answered.answer, pieces: showProbs ? answered.pieces : nil)))
+            }
         }
     }
 
