@@ -93,41 +93,56 @@ public final class PassageStore {
         // may lose the last documents, which the next ingest redoes) and skips one fsync per document.
         if access == .write { configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") } }
         do {
-            pool = try Self.openPool(path: path, configuration: configuration)
+            var pool = try Self.openPool(path: path, configuration: configuration)
             let migrator = SchemaMigrations.migrator
             let (superseded, complete) = try pool.read { db in
                 (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
             }
             if superseded { throw StoreError.newerSchema(path: path) }
             if !complete {
-                // An older index of ours: reading it needs the current schema, so even a read command
-                // migrates it, through a writable connection of its own.
+                // An older index of ours (or a new one whose first writer was killed before its schema was
+                // complete): reading it needs the current schema, so even a read command migrates it, through a
+                // writable connection of its own.
                 let writer = access == .write ? pool : try DatabasePool(path: path, configuration: {
                     var writable = configuration
                     writable.readonly = false
                     return writable
                 }())
-                // Another process (an ingest and a search opening the same old index) may be migrating it
-                // between our check and our turn at the write lock: GRDB reads what is applied before taking
-                // the lock, so ours then fails on a table or column that now exists. If the index is current,
-                // that is all that happened; if the other is still applying a later migration, try again (each
-                // failed try found one more migration applied, so there are at most as many tries as migrations).
-                var tries = 0
-                while true {
-                    do {
-                        try migrator.migrate(writer)
-                        break
-                    } catch {
-                        if try writer.read(migrator.hasCompletedMigrations) { break }
-                        tries += 1
-                        if tries >= SchemaMigrations.currentVersion { throw error }
-                    }
+                try Self.migrate(writer, with: migrator)
+                if access == .read {
+                    // Fold the migration into the main file and open the read pool afresh: a pool that fell back
+                    // to immutable mode reads the main file alone and would never see the new tables in the WAL.
+                    try? writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                    try writer.close()
+                    try pool.close()
+                    pool = try Self.openPool(path: path, configuration: configuration)
                 }
             }
+            self.pool = pool
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError.wrapping(error, path: path)
+        }
+    }
+
+    /// Applies the migrations `writer`'s file lacks. Another process (an ingest and a search opening the
+    /// same old index) may be migrating it between our check and our turn at the write lock: GRDB reads what
+    /// is applied before taking the lock, so ours then fails on a table or column that now exists. If the
+    /// index is current, that is all that happened; if the other is still applying a later migration, try
+    /// again (each failed try found one more migration applied, so there are at most as many tries as
+    /// migrations).
+    private static func migrate(_ writer: DatabasePool, with migrator: DatabaseMigrator) throws {
+        var tries = 0
+        while true {
+            do {
+                try migrator.migrate(writer)
+                return
+            } catch {
+                if try writer.read(migrator.hasCompletedMigrations) { return }
+                tries += 1
+                if tries >= SchemaMigrations.currentVersion { throw error }
+            }
         }
     }
 

@@ -38,6 +38,27 @@ final class PassageStoreTests: XCTestCase {
         XCTAssertEqual(try PassageStore.open(at: indexPath, create: false).statistics().documents, 0)
     }
 
+    /// A first ingest killed after creating the file but before its schema was written leaves an empty file;
+    /// a read command then migrates it, and must read the tables it just made (kill-test, "first write of a
+    /// new index, killed +0 ms": `rag stats` said "no such table: documents").
+    func testAReadCommandOnAnIndexWhoseFirstWriterDiedReadsTheSchemaItMigrated() throws {
+        FileManager.default.createFile(atPath: indexPath, contents: Data())
+        let store = try PassageStore.open(at: indexPath, create: false, access: .read)
+        XCTAssertEqual(try store.statistics().documents, 0)
+        XCTAssertEqual(try store.metadata(.schemaVersion), String(SchemaMigrations.currentVersion))
+    }
+
+    /// The same with an old schema that sits only in the WAL of a writer that is still open (its WAL is
+    /// never folded in while the reader looks).
+    func testAReadCommandMigratesAnIndexWhoseSchemaIsOnlyInTheWAL() throws {
+        let writer = try DatabasePool(path: indexPath)
+        try SchemaMigrations.migrator.migrate(writer, upTo: "v1: documents, chunks, vectors, full text, metadata")
+        let store = try PassageStore.open(at: indexPath, create: false, access: .read)
+        XCTAssertEqual(try store.statistics().documents, 0)
+        XCTAssertEqual(try store.metadata(.schemaVersion), String(SchemaMigrations.currentVersion))
+        try writer.close()
+    }
+
     func testIndexFromANewerSchemaIsRefused() throws {
         _ = try PassageStore.open(at: indexPath, create: true)
         let queue = try DatabaseQueue(path: indexPath)
