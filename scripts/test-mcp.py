@@ -134,6 +134,17 @@ async def exercise(session, binary, index, allowed, root):
           json.dumps(result.structuredContent, ensure_ascii=False)[:300])
     check("search_documents: the pretraining passage first", hits and hits[0]["source"] == "Corpus/09-pretraining.md")
     check("search_documents: a readable text rendering", text_of(result).startswith("1. Corpus/09-pretraining.md #"), text_of(result)[:100])
+    # in / not_in: the same filter as rag search --in/--not-in, k hits from the admitted documents only.
+    expected = rag_json(binary, "search", "什么是预训练", "--index", index, "-k", "3", "--in", "1*", "--not-in", "*.txt")
+    result = await session.call_tool("search_documents", {"query": "什么是预训练", "k": 3, "in": ["1*"], "not_in": "*.txt"})
+    sources = [h["source"] for h in result.structuredContent["hits"]]
+    check("search_documents with in / not_in: what rag search --in --not-in prints", result.structuredContent == expected,
+          sources)
+    check("search_documents with in / not_in: three hits, all admitted", len(sources) == 3
+          and all(s.startswith("Corpus/1") and not s.endswith(".txt") for s in sources), sources)
+    result = await session.call_tool("search_documents", {"query": "什么是预训练", "in": ["*.pdf"]})
+    check("a filter that admits nothing is a tool error saying so", result.isError and "no indexed document" in text_of(result),
+          text_of(result)[:200])
 
     # read_document: the offsets of a hit read back its text; the whole text is the resource's.
     top = hits[0]

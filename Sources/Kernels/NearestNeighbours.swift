@@ -21,9 +21,10 @@ public enum NearestNeighbours {
     static let rowsPerThreadMinimum = 8_192
 
     /// The `k` rows of `matrix` (rows × dimension floats) with the highest dot product with `query`
-    /// (dimension floats), best first.
+    /// (dimension floats), best first; only rows whose `admitted` entry is true when a mask (one Bool per
+    /// row) is given, so a filtered search still finds `k` rows when that many are admitted.
     public static func topK(query: UnsafePointer<Float>, matrix: UnsafePointer<Float>, rows: Int, dimension: Int,
-                            k: Int, parallelism: Parallelism) -> [ScoredRow] {
+                            k: Int, admitted: UnsafePointer<Bool>? = nil, parallelism: Parallelism) -> [ScoredRow] {
         let k = min(k, rows)
         guard k > 0, dimension > 0 else { return [] }
         let bands = max(1, min(parallelism.threads, rows / rowsPerThreadMinimum))
@@ -32,7 +33,7 @@ public enum NearestNeighbours {
             Parallelism(threads: bands).forEachChunk(of: bands) { bandRange in
                 for band in bandRange {
                     let lo = rows * band / bands, hi = rows * (band + 1) / bands
-                    results[band] = scan(query: query, matrix: matrix, rows: lo..<hi, dimension: dimension, k: k)
+                    results[band] = scan(query: query, matrix: matrix, rows: lo..<hi, dimension: dimension, k: k, admitted: admitted)
                 }
             }
         }
@@ -41,13 +42,20 @@ public enum NearestNeighbours {
         return merged.sortedBestFirst()
     }
 
-    /// Convenience over arrays; `matrix.count` must be a multiple of `dimension` and `query.count == dimension`.
-    public static func topK(query: [Float], matrix: [Float], dimension: Int, k: Int, parallelism: Parallelism) -> [ScoredRow] {
+    /// Convenience over arrays; `matrix.count` must be a multiple of `dimension`, `query.count == dimension`
+    /// and `admitted`, when given, has one entry per row.
+    public static func topK(query: [Float], matrix: [Float], dimension: Int, k: Int, admitted: [Bool]? = nil,
+                            parallelism: Parallelism) -> [ScoredRow] {
         precondition(query.count == dimension && dimension > 0 && matrix.count % dimension == 0, "shapes disagree")
+        precondition(admitted.map { $0.count == matrix.count / dimension } ?? true, "one admitted entry per row")
         return query.withUnsafeBufferPointer { q in
             matrix.withUnsafeBufferPointer { m in
-                topK(query: q.baseAddress!, matrix: m.baseAddress!, rows: matrix.count / dimension, dimension: dimension,
-                     k: k, parallelism: parallelism)
+                func run(_ mask: UnsafePointer<Bool>?) -> [ScoredRow] {
+                    topK(query: q.baseAddress!, matrix: m.baseAddress!, rows: matrix.count / dimension, dimension: dimension,
+                         k: k, admitted: mask, parallelism: parallelism)
+                }
+                guard let admitted else { return run(nil) }
+                return admitted.withUnsafeBufferPointer { run($0.baseAddress!) }
             }
         }
     }
@@ -65,17 +73,21 @@ public enum NearestNeighbours {
         return Array(scored.prefix(k))
     }
 
-    /// One band: four rows at a time share each 16-float slice of the query, the rest one by one.
-    static func scan(query: UnsafePointer<Float>, matrix: UnsafePointer<Float>, rows: Range<Int>, dimension: Int, k: Int) -> [ScoredRow] {
+    /// One band: four rows at a time share each 16-float slice of the query, the rest one by one; rows the
+    /// mask leaves out are scored (the four share their loads) but never offered.
+    static func scan(query: UnsafePointer<Float>, matrix: UnsafePointer<Float>, rows: Range<Int>, dimension: Int, k: Int,
+                     admitted: UnsafePointer<Bool>?) -> [ScoredRow] {
         var heap = BoundedHeap(capacity: k)
         var r = rows.lowerBound
         while r + 4 <= rows.upperBound {
             let scores = dot4(query, matrix + r * dimension, dimension: dimension)
-            for lane in 0..<4 { heap.offer(ScoredRow(row: r + lane, score: scores[lane])) }
+            for lane in 0..<4 where admitted?[r + lane] ?? true { heap.offer(ScoredRow(row: r + lane, score: scores[lane])) }
             r += 4
         }
         while r < rows.upperBound {
-            heap.offer(ScoredRow(row: r, score: VectorMath.dot(query, matrix + r * dimension, count: dimension)))
+            if admitted?[r] ?? true {
+                heap.offer(ScoredRow(row: r, score: VectorMath.dot(query, matrix + r * dimension, count: dimension)))
+            }
             r += 1
         }
         return heap.sortedBestFirst()

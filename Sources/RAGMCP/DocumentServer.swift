@@ -14,8 +14,8 @@ public final class DocumentServer: Sendable {
     public struct Options: Sendable {
         public var indexPath: String
         public var parallelism: Parallelism
-        /// The GGUF decoder file; nil: the verified default model.
-        public var decoderPath: String?
+        /// The decoder: a short name (`qwen-1.5b`) or a GGUF file; nil: the verified default model.
+        public var decoderModel: String?
         /// Folders the ingest tool may read; empty: no ingest tool.
         public var ingestFolders: IngestFolders?
         /// Where relative paths given to the ingest tool start.
@@ -23,11 +23,11 @@ public final class DocumentServer: Sendable {
         /// A line for the person running the server (stderr in `rag mcp`), such as "loading the generator…".
         public var note: @Sendable (String) -> Void
 
-        public init(indexPath: String, parallelism: Parallelism = .allCores, decoderPath: String? = nil,
+        public init(indexPath: String, parallelism: Parallelism = .allCores, decoderModel: String? = nil,
                     ingestFolders: IngestFolders? = nil,
                     workingDirectory: String = FileManager.default.currentDirectoryPath,
                     note: @escaping @Sendable (String) -> Void = { _ in }) {
-            self.indexPath = indexPath; self.parallelism = parallelism; self.decoderPath = decoderPath
+            self.indexPath = indexPath; self.parallelism = parallelism; self.decoderModel = decoderModel
             self.ingestFolders = ingestFolders; self.workingDirectory = workingDirectory; self.note = note
         }
     }
@@ -40,7 +40,7 @@ public final class DocumentServer: Sendable {
 
     public init(_ options: Options) {
         self.options = options
-        sessions = SessionQueue(indexPath: options.indexPath, parallelism: options.parallelism, decoderPath: options.decoderPath)
+        sessions = SessionQueue(indexPath: options.indexPath, parallelism: options.parallelism, decoderModel: options.decoderModel)
     }
 
     var ingestAllowed: Bool { !(options.ingestFolders?.isEmpty ?? true) }

@@ -12,12 +12,12 @@ import RAGKit
 final class SessionQueue: @unchecked Sendable {  // `session` is read and written on `worker` only
     let indexPath: String
     let parallelism: Parallelism
-    let decoderPath: String?
+    let decoderModel: String?
     private let worker = BlockingWorker(label: "rag.mcp.session")
     private var session: RAGSession?
 
-    init(indexPath: String, parallelism: Parallelism, decoderPath: String?) {
-        self.indexPath = indexPath; self.parallelism = parallelism; self.decoderPath = decoderPath
+    init(indexPath: String, parallelism: Parallelism, decoderModel: String?) {
+        self.indexPath = indexPath; self.parallelism = parallelism; self.decoderModel = decoderModel
     }
 
     /// Runs `body` after the calls before it. A call cancelled while it waits never starts (it throws
@@ -43,7 +43,7 @@ final class SessionQueue: @unchecked Sendable {  // `session` is read and writte
         /// The session, opened now if it is not open yet.
         func session() throws -> RAGSession {
             if let session = queue.session { return session }
-            let opened = try RAGSession(indexPath: queue.indexPath, parallelism: queue.parallelism, decoderPath: queue.decoderPath,
+            let opened = try RAGSession(indexPath: queue.indexPath, parallelism: queue.parallelism, decoderModel: queue.decoderModel,
                                         reusesPromptCache: true)
             queue.session = opened
             return opened

@@ -1,4 +1,5 @@
 import MCP
+import Retrieval
 
 /// One tool call's arguments, read by name. Anything missing, mistyped, out of range or unknown is a
 /// `ToolArgumentError`: the client gets its one line as a tool error and can correct the call.
@@ -49,6 +50,21 @@ struct ToolArguments {
             throw ToolArgumentError.notAChoice(tool: tool, name: name, value: text, choices: Choice.allCases.map(\.rawValue))
         }
         return chosen
+    }
+
+    /// An array of strings, or one string taken as an array of one; nil when absent.
+    func strings(_ name: String) throws -> [String]? {
+        guard let value = values[name] else { return nil }
+        if let single = value.stringValue { return [single] }
+        guard let items = value.arrayValue, case let strings = items.compactMap(\.stringValue), strings.count == items.count else {
+            throw ToolArgumentError.wrongType(tool: tool, name: name, expected: "an array of strings")
+        }
+        return strings
+    }
+
+    /// The `in` / `not_in` globs of search and ask.
+    func documentFilter() throws -> DocumentFilter {
+        DocumentFilter(included: try strings("in") ?? [], excluded: try strings("not_in") ?? [])
     }
 
     /// A non-empty array of strings that must be given.

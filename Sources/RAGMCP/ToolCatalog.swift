@@ -20,6 +20,13 @@ enum ToolCatalog {
         [searchTool, readTool, askTool, listTool] + (ingestAllowed ? [ingestTool] : [])
     }
 
+    /// The schema of `in` / `not_in`: globs over document paths as list_documents names them.
+    static func documentGlobs(_ purpose: String) -> Value {
+        ["type": "array", "items": ["type": "string"],
+         "description": .string(purpose + " (paths as list_documents names them; `*` also crosses folders, e.g. \"*.pdf\"; "
+            + "a pattern without / may match the file name alone; one ending in / is a whole folder).")]
+    }
+
     static let searchTool = Tool(
         name: search, title: "Search the documents",
         description: "The passages of the indexed documents that best match a query (Chinese or English), best first, "
@@ -31,6 +38,8 @@ enum ToolCatalog {
             "mode": ["type": "string", "enum": .array(SearchMode.allCases.map { .string($0.rawValue) }),
                      "description": .string("lexical (BM25 words), dense (encoder meaning) or hybrid (both, fused by rank). "
                         + "Default: hybrid when the index has vectors, else lexical.")],
+            "in": documentGlobs("Only documents whose path matches one of these globs"),
+            "not_in": documentGlobs("Leave out documents whose path matches one of these globs"),
         ], required: ["query"]),
         annotations: .init(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
         outputSchema: object([
@@ -67,6 +76,8 @@ enum ToolCatalog {
                   "description": "Passages to retrieve and give the generator."],
             "mode": ["type": "string", "enum": .array(AnswerMode.allCases.map { .string($0.rawValue) }), "default": "compare",
                      "description": "retrieve (passages and quoted sentences only, about a second), generate (the model's cited answer) or compare (both)."],
+            "in": documentGlobs("Only passages of documents whose path matches one of these globs"),
+            "not_in": documentGlobs("Leave out documents whose path matches one of these globs"),
         ], required: ["question"]),
         annotations: .init(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
         outputSchema: object([

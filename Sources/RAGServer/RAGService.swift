@@ -27,7 +27,7 @@ public final class RAGService: Sendable {
             SessionWorker(session: try RAGSession(indexPath: settings.indexPath, parallelism: parallelism), label: "rag.search.\($0)")
         })
         generator = SessionWorker(session: try RAGSession(indexPath: settings.indexPath, parallelism: parallelism,
-                                                          decoderPath: settings.decoderPath, reusesPromptCache: settings.reusesPromptCache,
+                                                          decoderModel: settings.decoderModel, reusesPromptCache: settings.reusesPromptCache,
                                                           remoteGenerator: settings.remoteGenerator),
                                   label: "rag.generate")
         queue = GenerationQueue(capacity: settings.queueCapacity)
@@ -35,10 +35,10 @@ public final class RAGService: Sendable {
 
     // MARK: Reading
 
-    public func search(_ query: String, mode: SearchMode?, k: Int) async throws -> SearchReport {
+    public func search(_ query: String, mode: SearchMode?, k: Int, filter: DocumentFilter = .all) async throws -> SearchReport {
         try Retriever.check(query: query)
         return try await searchers.run { session in
-            let (chosen, hits) = try session.search(query, mode: mode, k: k)
+            let (chosen, hits) = try session.search(query, mode: mode, k: k, filter: filter)
             return SearchReport(query: query, mode: chosen, hits: hits)
         }
     }

@@ -16,8 +16,8 @@ public struct ServeSettings: Sendable {
     /// Where uploaded files are written (and from where the index reads them): the only folder a request
     /// can put a file in.
     public var uploadsFolder: String
-    /// The GGUF decoder; nil: the verified default.
-    public var decoderPath: String?
+    /// The decoder: a short name (`qwen-1.5b`) or a GGUF file; nil: the verified default.
+    public var decoderModel: String?
     /// Whether the decoder keeps the shared prompt prefix cached between answers (off only to measure it).
     public var reusesPromptCache = true
     /// Another server that writes the generated answers (`--generator-url`); nil: the local decoder.

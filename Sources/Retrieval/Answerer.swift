@@ -17,6 +17,8 @@ public struct AskSettings: Sendable {
 
     public var mode: AnswerMode = .compare
     public var k = defaultK
+    /// The documents the passages may come from.
+    public var filter = DocumentFilter.all
     public var coverage = CoverageThresholds.calibrated
     public var generation = GenerationSettings()
     public var extractive = ExtractiveAnswer()
@@ -157,13 +159,13 @@ public final class Answerer {
         guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
         let language = QuestionLanguage(of: question)
 
-        let (hits, bestPassage) = try retrieve(question, k: settings.k)
+        let (hits, bestPassage) = try retrieve(question, k: settings.k, filter: settings.filter)
         let chunks = hits.map(\.chunk)
         let pool = try PassageSentences(chunks: chunks, stored: store.sentenceVectors(chunkIDs: chunks.map(\.id)), embedder: embedder)
         let queryVector = try embedder.embedQuery(question)
         let best = pool.similarities(to: queryVector).max() ?? -1
         let threshold = settings.coverage.threshold(for: language)
-        let sharesTerm = try !retriever.search(question, mode: .lexical, k: 1).isEmpty
+        let sharesTerm = try !retriever.search(question, mode: .lexical, k: 1, filter: settings.filter).isEmpty
         var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
         var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
                             bestPassageSimilarity: bestPassage, coverageThreshold: threshold, sharesTerm: sharesTerm,
@@ -186,9 +188,10 @@ public final class Answerer {
 
     /// The top `k` passages by hybrid search, and the best dense cosine of any passage with the question
     /// (hybrid scores are rank-fusion scores and say nothing about absolute relevance).
-    public func retrieve(_ question: String, k: Int, mode: SearchMode = .hybrid) throws -> (hits: [SearchHit], bestSimilarity: Float) {
-        let best = try retriever.search(question, mode: .dense, k: 1).first.map { Float($0.score) } ?? -1
-        return (try retriever.search(question, mode: mode, k: k), best)
+    public func retrieve(_ question: String, k: Int, mode: SearchMode = .hybrid,
+                         filter: DocumentFilter = .all) throws -> (hits: [SearchHit], bestSimilarity: Float) {
+        let best = try retriever.search(question, mode: .dense, k: 1, filter: filter).first.map { Float($0.score) } ?? -1
+        return (try retriever.search(question, mode: mode, k: k, filter: filter), best)
     }
 
     func generate(_ question: String, chunks: [StoredChunk], pool: PassageSentences, settings: AskSettings,

@@ -29,6 +29,8 @@ public enum RetrievalError: Error, Equatable, CustomStringConvertible {
     case noEncoder
     case noVectors
     case invalidK(Int)
+    /// No indexed document passes the filter (its description, `DocumentFilter.description`).
+    case noDocumentMatches(filter: String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,7 @@ public enum RetrievalError: Error, Equatable, CustomStringConvertible {
         case .noEncoder: return "no vectors in this index: the encoder is not available yet (use --mode lexical)"
         case .noVectors: return "no vectors in this index: rerun `rag ingest --rebuild PATH...` with the encoder available (or use --mode lexical)"
         case .invalidK(let k): return "-k \(k) must be at least 1"
+        case .noDocumentMatches(let filter): return "no indexed document is \(filter): the patterns are matched against document paths as the document list shows them"
         }
     }
 }
@@ -81,19 +84,22 @@ public final class Retriever {
         if FullTextTerms.matchExpression(for: query) == nil { throw RetrievalError.noSearchableTerms }
     }
 
-    public func search(_ query: String, mode: SearchMode, k: Int) throws -> [SearchHit] {
+    /// The best `k` passages for `query`, from the documents `filter` admits (applied inside each ranking,
+    /// before its top k).
+    public func search(_ query: String, mode: SearchMode, k: Int, filter: DocumentFilter = .all) throws -> [SearchHit] {
         guard k >= 1 else { throw RetrievalError.invalidK(k) }
         try Self.check(query: query)
+        let documents = try admittedDocuments(filter)
         let ranked: [(chunkID: Int64, score: Double)]
         switch mode {
         case .lexical:
-            ranked = try lexical(query, limit: k)
+            ranked = try lexical(query, limit: k, documents: documents)
         case .dense:
-            ranked = try dense(query, limit: k)
+            ranked = try dense(query, limit: k, documents: documents)
         case .hybrid:
             let depth = max(k * 4, Self.fusionDepth)
-            let byMeaning = try dense(query, limit: depth)
-            let byWords = try lexical(query, limit: depth)
+            let byMeaning = try dense(query, limit: depth, documents: documents)
+            let byWords = try lexical(query, limit: depth, documents: documents)
             ranked = Array(Self.fuse([byMeaning, byWords]).prefix(k))
         }
         let chunks = try store.chunks(ids: ranked.map(\.chunkID))
@@ -101,11 +107,19 @@ public final class Retriever {
         return chunks.enumerated().map { SearchHit(rank: $0.offset + 1, score: scores[$0.element.id] ?? 0, chunk: $0.element) }
     }
 
-    func lexical(_ query: String, limit: Int) throws -> [(chunkID: Int64, score: Double)] {
-        return try store.lexicalSearch(query, limit: limit).map { ($0.chunkID, $0.score) }
+    /// The ids of the documents `filter` admits; nil when it admits everything.
+    func admittedDocuments(_ filter: DocumentFilter) throws -> [Int64]? {
+        guard !filter.admitsEverything else { return nil }
+        let admitted = try store.documentPaths().filter { filter.admits(path: $0.path) }.map(\.id)
+        guard !admitted.isEmpty else { throw RetrievalError.noDocumentMatches(filter: filter.description) }
+        return admitted
     }
 
-    func dense(_ query: String, limit: Int) throws -> [(chunkID: Int64, score: Double)] {
+    func lexical(_ query: String, limit: Int, documents: [Int64]?) throws -> [(chunkID: Int64, score: Double)] {
+        return try store.lexicalSearch(query, limit: limit, documentIDs: documents).map { ($0.chunkID, $0.score) }
+    }
+
+    func dense(_ query: String, limit: Int, documents: [Int64]?) throws -> [(chunkID: Int64, score: Double)] {
         guard let embedder else { throw RetrievalError.noEncoder }
         if let recorded = try store.metadata(.encoderModel), recorded != embedder.modelID {
             throw StoreError.encoderMismatch(indexModel: recorded, currentModel: embedder.modelID)
@@ -117,8 +131,13 @@ public final class Retriever {
         guard vector.count == matrix.dimension else {
             throw StoreError.dimensionMismatch(expected: matrix.dimension, got: vector.count)
         }
+        let admitted = try documents.map { documents in
+            let chunks = Set(try store.chunkIDs(ofDocuments: documents))
+            return matrix.chunkIDs.map(chunks.contains)
+        }
         let candidates = NearestNeighbours.topK(query: vector, matrix: matrix.values, dimension: matrix.dimension,
-                                                k: max(limit, PassageScoring.candidateDepth), parallelism: parallelism)
+                                                k: max(limit, PassageScoring.candidateDepth), admitted: admitted,
+                                                parallelism: parallelism)
             .map { (chunkID: matrix.chunkIDs[$0.row], cosine: $0.score) }
         let sentences = try store.sentenceVectors(chunkIDs: candidates.map(\.chunkID))
         let rescored = candidates.map { candidate in

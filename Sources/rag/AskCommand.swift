@@ -21,6 +21,7 @@ struct AskCommand: ParsableCommand {
     @Option(name: .customShort("k"), parsing: .unconditional, help: "Passages to retrieve and give the generator.")
     var k = AskSettings.defaultK
 
+    @OptionGroup var documents: DocumentFilterOptions
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
@@ -34,11 +35,12 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         try Retriever.check(query: question)
-        let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderPath: decoderModel.model)
+        let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
         let loading = { [output] in output.note("loading the generator…") }
         var settings = AskSettings()
         settings.mode = mode
         settings.k = k
+        settings.filter = documents.filter
         settings.generation = sampling.settings
 
         if output.json {

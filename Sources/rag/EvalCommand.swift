@@ -14,7 +14,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "The question set: one {\"q\", \"source\", \"must_contain\", \"unanswerable\"} object per line.")
     var file: String
 
-    @Flag(name: .customLong("retrieval-only"), help: "Skip generation (33 answers take minutes on 2 cores).")
+    @Flag(name: .customLong("retrieval-only"), help: "Skip generation (about 100 answers take 10 minutes or more on 2 cores).")
     var retrievalOnly = false
 
     @Option(name: .customLong("search-mode"), help: "Ranking measured for recall: lexical, dense or hybrid.")
@@ -47,7 +47,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let questions = try EvalSet.load(path: file)
-        let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderPath: decoderModel.model)
+        let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
         let answerer = try session.answerer(sentenceWeight: sentenceWeight)
         var settings = AskSettings()
         settings.k = k

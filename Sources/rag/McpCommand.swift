@@ -25,7 +25,7 @@ struct McpCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = DocumentServer.Options(
-            indexPath: indexOptions.path, parallelism: compute.parallelism, decoderPath: decoderModel.model,
+            indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model,
             ingestFolders: try IngestFolders(allowIngest), note: { StandardStreams.writeError("rag mcp: \($0)\n") })
         let index = indexOptions.path
         StandardStreams.writeError("rag mcp: serving \(index) over stdio" + (allowIngest.isEmpty ? "" : "; ingest allowed in \(allowIngest.joined(separator: ", "))") + "\n")

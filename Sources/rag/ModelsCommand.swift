@@ -16,7 +16,11 @@ struct ModelsCommand: ParsableCommand {
 
     struct Entry: Encodable {
         var model: String
+        /// What `--model` takes for a decoder (`qwen-1.5b`); nil for the encoder.
+        var shortName: String?
         var name: String
+        /// Whether scripts/setup fetches it (the large decoder only on request).
+        var fetchedBySetup: Bool
         var path: String
         var bytes: Int?
         var present: Bool
@@ -34,11 +38,12 @@ struct ModelsCommand: ParsableCommand {
             let words: String
             switch status {
             case .verified: words = "ok (sha256 verified)"
-            case .missing: words = "missing; run \(model.fetchCommand)"
+            case .missing: words = model.isFetchedBySetup ? "missing; run \(model.fetchCommand)" : "not downloaded (optional); \(model.fetchCommand) fetches it"
             case let .wrongSize(actual): words = "wrong size (\(actual) bytes, expected \(model.byteCount)); rerun \(model.fetchCommand)"
             case .hashMismatch: words = "sha256 mismatch; delete it and rerun \(model.fetchCommand)"
             }
-            return Entry(model: model.rawValue, name: model.displayName, path: path, bytes: bytes,
+            return Entry(model: model.rawValue, shortName: model.shortName, name: model.displayName,
+                         fetchedBySetup: model.isFetchedBySetup, path: path, bytes: bytes,
                          present: bytes != nil, verified: status == .verified, status: words, fetch: model.fetchCommand)
         }
         if json {
@@ -46,7 +51,8 @@ struct ModelsCommand: ParsableCommand {
         } else {
             for e in entries {
                 let size = e.bytes.map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "-"
-                print("\(e.model): \(e.name)\n  \(e.path)  \(size)  \(e.status)")
+                let choice = e.shortName.map { " (--model \($0))" } ?? ""
+                print("\(e.model): \(e.name)\(choice)\n  \(e.path)  \(size)  \(e.status)")
             }
         }
     }

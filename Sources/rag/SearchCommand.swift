@@ -21,6 +21,7 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customShort("k"), parsing: .unconditional, help: "Number of passages.")
     var k = 5
 
+    @OptionGroup var documents: DocumentFilterOptions
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var compute: ComputeOptions
@@ -32,7 +33,7 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism)
-        let (chosen, hits) = try session.search(query, mode: mode, k: k)
+        let (chosen, hits) = try session.search(query, mode: mode, k: k, filter: documents.filter)
         if mode == nil, chosen == .lexical {
             output.note("note: lexical search only (this index has no vectors)")
         }

@@ -80,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.apiKey = apiKey ?? ProcessInfo.processInfo.environment["RAG_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         settings.allowsNoAuth = noAuth
         settings.corsOrigin = corsOrigin
-        settings.decoderPath = decoderModel.model
+        settings.decoderModel = decoderModel.model
         settings.reusesPromptCache = !noPromptCache
         if let generatorURL, let base = URL(string: generatorURL) {
             let key = generatorKey ?? ProcessInfo.processInfo.environment["RAG_GENERATOR_KEY"].flatMap { $0.isEmpty ? nil : $0 }

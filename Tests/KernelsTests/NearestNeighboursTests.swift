@@ -30,6 +30,21 @@ final class NearestNeighboursTests: XCTestCase {
         }
     }
 
+    /// A mask leaves rows out before the top k: the result is the reference's top k of the admitted rows.
+    func testAMaskAdmitsOnlyItsRowsAndStillFillsK() {
+        let rows = 20_000, dimension = 64
+        let matrix = randomFloats(rows * dimension, seed: 11)
+        let query = randomFloats(dimension, seed: 5)
+        let admitted = (0..<rows).map { $0 % 7 == 3 }
+        let reference = NearestNeighbours.referenceTopK(query: query, matrix: matrix, dimension: dimension, k: rows)
+            .filter { admitted[$0.row] }.prefix(10).map(\.row)
+        for threads in [1, 2] {
+            let top = NearestNeighbours.topK(query: query, matrix: matrix, dimension: dimension, k: 10, admitted: admitted,
+                                             parallelism: Parallelism(threads: threads))
+            XCTAssertEqual(top.map(\.row), Array(reference))
+        }
+    }
+
     func testTiesGoToTheLowerRowWhateverTheThreadCount() {
         let dimension = 16
         var matrix = [Float](repeating: 0, count: 40_000 * dimension)

@@ -52,6 +52,39 @@ final class RetrieverTests: XCTestCase {
         XCTAssertEqual(hybrid.count, 2)
     }
 
+    /// The filter is applied inside each ranking: k hits come back from the admitted documents even when
+    /// better passages elsewhere would fill an unfiltered top k.
+    func testFiltersKeepKHitsFromTheAdmittedDocumentsInEveryMode() throws {
+        try folder.write("notes/d.md", "# 预训练笔记\n\n预训练很贵。\n\n预训练需要大量文本。")
+        let retriever = try retriever(embedder: HashedBigramEmbedder())
+        for mode in SearchMode.allCases {
+            let inNotes = try retriever.search("预训练", mode: mode, k: 2, filter: DocumentFilter(included: ["notes/"]))
+            XCTAssertFalse(inNotes.isEmpty, "\(mode)")
+            XCTAssertTrue(inNotes.allSatisfy { $0.chunk.documentPath == "notes/d.md" }, "\(mode)")
+            let outside = try retriever.search("预训练", mode: mode, k: 3, filter: DocumentFilter(excluded: ["a.md", "notes/*"]))
+            XCTAssertTrue(outside.allSatisfy { !["a.md", "notes/d.md"].contains($0.chunk.documentPath) }, "\(mode)")
+            if mode != .lexical { XCTAssertEqual(outside.count, 2, "dense ranks every admitted passage: b.md and c.md") }
+        }
+        XCTAssertThrowsError(try retriever.search("预训练", mode: .lexical, k: 2, filter: DocumentFilter(included: ["*.pdf"]))) {
+            XCTAssertEqual($0 as? RetrievalError, .noDocumentMatches(filter: "in \"*.pdf\""))
+        }
+    }
+
+    func testDocumentFilterGlobs() {
+        let pdfs = DocumentFilter(included: ["*.pdf"])
+        XCTAssertTrue(pdfs.admits(path: "manuals/deep/x.pdf"), "* crosses folders")
+        XCTAssertFalse(pdfs.admits(path: "x.md"))
+        XCTAssertTrue(DocumentFilter(included: ["09-*.md"]).admits(path: "Corpus/09-pretraining.md"), "a name alone matches the file name")
+        XCTAssertFalse(DocumentFilter(included: ["Corpus/09-*.md"]).admits(path: "Other/Corpus/09-x.md"), "a path pattern is anchored")
+        XCTAssertTrue(DocumentFilter(included: ["Corpus/"]).admits(path: "Corpus/sub/a.md"), "a trailing / is the whole folder")
+        XCTAssertFalse(DocumentFilter(included: ["Corpus/"]).admits(path: "Corpus2/a.md"))
+        let both = DocumentFilter(included: ["Corpus/", "notes/"], excluded: ["*.html"])
+        XCTAssertTrue(both.admits(path: "notes/a.md"))
+        XCTAssertFalse(both.admits(path: "Corpus/04-transformer-overview.html"), "exclusion wins")
+        XCTAssertTrue(DocumentFilter.all.admits(path: "anything"))
+        XCTAssertEqual(both.description, "in \"Corpus/\" or \"notes/\", not in \"*.html\"")
+    }
+
     func testReciprocalRankFusionRewardsAgreement() {
         let fused = Retriever.fuse([[(1, 0.9), (2, 0.8), (3, 0.1)], [(2, 12), (3, 11), (4, 1)]])
         XCTAssertEqual(fused.map(\.chunkID), [2, 3, 1, 4])

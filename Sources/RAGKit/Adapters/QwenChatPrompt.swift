@@ -11,7 +11,7 @@ public struct QwenChatPrompt {
 
     /// The tokenizer of the verified default decoder, without loading its weights.
     public static func defaultModel() throws -> QwenChatPrompt {
-        QwenChatPrompt(tokenizer: try BPETokenizer(gguf: ModelWiring.decoderFile(path: nil)))
+        QwenChatPrompt(tokenizer: try BPETokenizer(gguf: ModelWiring.decoderFile(nil)))
     }
 
     public func tokenCount(_ text: String) -> Int { tokenizer.encode(text, parseSpecial: false).count }

@@ -14,8 +14,8 @@ import Store
 public final class RAGSession {
     public let indexPath: String
     public let parallelism: Parallelism
-    /// The GGUF decoder file; nil: the verified default Qwen2.5 model.
-    public let decoderPath: String?
+    /// The decoder: a short name (`qwen-1.5b`) or a GGUF file; nil: the verified default Qwen2.5-0.5B.
+    public let decoderModel: String?
     /// Whether the decoder keeps the prompt prefix it shares with the last answer cached (a server's session).
     public let reusesPromptCache: Bool
     /// Another server that writes the generated answers instead of the local decoder (`--generator-url`).
@@ -29,12 +29,12 @@ public final class RAGSession {
     private var answerer: Answerer?
 
     /// Opens the index for reading; a missing file is `StoreError.noIndex`.
-    public init(indexPath: String, parallelism: Parallelism = .allCores, decoderPath: String? = nil,
+    public init(indexPath: String, parallelism: Parallelism = .allCores, decoderModel: String? = nil,
                 reusesPromptCache: Bool = false, remoteGenerator: RemoteGenerator? = nil) throws {
         self.remoteGenerator = remoteGenerator
         self.indexPath = indexPath
         self.parallelism = parallelism
-        self.decoderPath = decoderPath
+        self.decoderModel = decoderModel
         self.reusesPromptCache = reusesPromptCache
         store = try PassageStore.open(at: indexPath, create: false, access: .read)
         seen = try IndexVersion(path: indexPath)  // after opening: the open itself may create the WAL
@@ -69,7 +69,7 @@ public final class RAGSession {
             loaded = RemoteAnswerWriter(base: remote.base, model: remote.model, apiKey: remote.apiKey,
                                         counter: try QwenChatPrompt.defaultModel(), contextLength: remote.contextLength)
         } else {
-            loaded = try ModelWiring.answerWriter(modelPath: decoderPath, threads: parallelism.threads, reusesPromptCache: reusesPromptCache)
+            loaded = try ModelWiring.answerWriter(model: decoderModel, threads: parallelism.threads, reusesPromptCache: reusesPromptCache)
         }
         writer = loaded
         return loaded
@@ -80,16 +80,18 @@ public final class RAGSession {
         try currentStore().hasVectors() ? .hybrid : .lexical
     }
 
-    /// The top `k` passages for `query`; a lexical search never loads the encoder.
-    public func search(_ query: String, mode: SearchMode? = nil, k: Int) throws -> (mode: SearchMode, hits: [SearchHit]) {
+    /// The top `k` passages for `query` from the documents `filter` admits; a lexical search never loads the encoder.
+    public func search(_ query: String, mode: SearchMode? = nil, k: Int,
+                       filter: DocumentFilter = .all) throws -> (mode: SearchMode, hits: [SearchHit]) {
         let store = try currentStore()
         let chosen = try mode ?? defaultSearchMode()
         if chosen == .lexical {
-            return (chosen, try Retriever(store: store, embedder: nil, parallelism: parallelism).search(query, mode: .lexical, k: k))
+            let lexical = Retriever(store: store, embedder: nil, parallelism: parallelism)
+            return (chosen, try lexical.search(query, mode: .lexical, k: k, filter: filter))
         }
         let retriever = try self.retriever ?? Retriever(store: store, embedder: loadedEmbedder(), parallelism: parallelism)
         self.retriever = retriever
-        return (chosen, try retriever.search(query, mode: chosen, k: k))
+        return (chosen, try retriever.search(query, mode: chosen, k: k, filter: filter))
     }
 
     /// Answers `question` (see `Answerer.answer`), streaming its stages through `onEvent`. `onLoadingGenerator`

@@ -37,6 +37,7 @@ struct APIError: Error, HTTPResponseError {
             switch error {
             case .noSearchableTerms, .queryTooLong: self.init(.badRequest, error.description, code: "bad_query")
             case .invalidK(let k): self.init(.badRequest, "\"k\": \(k) must be at least 1", code: "bad_k")
+            case .noDocumentMatches: self.init(.badRequest, error.description, code: "no_matching_documents")
             case .noEncoder, .noVectors:
                 self.init(.conflict, "this index has no vectors: search with \"mode\": \"lexical\", or rebuild it with `rag ingest --rebuild`",
                           code: "no_vectors")

@@ -4,14 +4,20 @@ import Retrieval
 /// The JSON bodies of rag's own routes. Unknown fields are ignored; a known field of the wrong type is a
 /// 400 naming it (`Request.decodeJSON`); values are checked against the server's limits by `validated`.
 
-/// `POST /v1/search`: `{"query": "...", "k": 5, "mode": "hybrid"}`, as `rag search QUERY -k K --mode MODE`.
+/// `POST /v1/search`: `{"query": "...", "k": 5, "mode": "hybrid", "in": ["*.pdf"], "not_in": [...]}`, as
+/// `rag search QUERY -k K --mode MODE --in GLOB --not-in GLOB`.
 struct SearchBody: Decodable {
     var query: String
     var k: Int?
     var mode: String?
+    var included: [String]?
+    var excluded: [String]?
 
-    func validated(_ limits: ServeSettings.Limits) throws -> (query: String, k: Int, mode: SearchMode?) {
-        (try Validate.text(query, field: "query"), try Validate.k(k ?? 5, limits), try Validate.mode(mode))
+    enum CodingKeys: String, CodingKey { case query, k, mode, included = "in", excluded = "not_in" }
+
+    func validated(_ limits: ServeSettings.Limits) throws -> (query: String, k: Int, mode: SearchMode?, filter: DocumentFilter) {
+        (try Validate.text(query, field: "query"), try Validate.k(k ?? 5, limits), try Validate.mode(mode),
+         try Validate.filter(included: included, excluded: excluded))
     }
 }
 
@@ -27,10 +33,12 @@ struct AskBody: Decodable {
     var topK: Int?
     var topP: Float?
     var seed: UInt64?
+    var included: [String]?
+    var excluded: [String]?
 
     enum CodingKeys: String, CodingKey {
         case question, mode, k, stream, showProbs = "show_probs", maxTokens = "max_tokens", temperature
-        case topK = "top_k", topP = "top_p", seed
+        case topK = "top_k", topP = "top_p", seed, included = "in", excluded = "not_in"
     }
 
     func settings(_ limits: ServeSettings.Limits) throws -> AskSettings {
@@ -42,6 +50,7 @@ struct AskBody: Decodable {
             settings.mode = parsed
         }
         settings.k = try Validate.k(k ?? AskSettings.defaultK, limits)
+        settings.filter = try Validate.filter(included: included, excluded: excluded)
         try Validate.generation(&settings.generation, maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
                                 seed: seed, limits: limits)
         settings.generation.candidatesPerToken = showProbs == true ? 5 : 0
@@ -60,6 +69,17 @@ enum Validate {
     static func k(_ k: Int, _ limits: ServeSettings.Limits) throws -> Int {
         guard (1...limits.maxK).contains(k) else { throw APIError.badRequest("\"k\" must be between 1 and \(limits.maxK)") }
         return k
+    }
+
+    /// `in` / `not_in`: at most 64 globs of at most 512 characters each, none empty.
+    static func filter(included: [String]?, excluded: [String]?) throws -> DocumentFilter {
+        for (field, patterns) in [("in", included ?? []), ("not_in", excluded ?? [])] {
+            guard patterns.count <= 64 else { throw APIError.badRequest("\"\(field)\" takes at most 64 patterns") }
+            guard patterns.allSatisfy({ !$0.isEmpty && $0.count <= 512 }) else {
+                throw APIError.badRequest("\"\(field)\" patterns must be 1 to 512 characters long")
+            }
+        }
+        return DocumentFilter(included: included ?? [], excluded: excluded ?? [])
     }
 
     static func mode(_ mode: String?) throws -> SearchMode? {

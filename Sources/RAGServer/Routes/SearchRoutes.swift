@@ -8,8 +8,8 @@ struct SearchRoutes {
         router.post("/v1/search") { request, _ in
             var request = request
             let body = try await request.decodeJSON(SearchBody.self, limit: service.settings.limits.bodyBytes)
-            let (query, k, mode) = try body.validated(service.settings.limits)
-            return try JSONResponse.make(try await service.search(query, mode: mode, k: k))
+            let (query, k, mode, filter) = try body.validated(service.settings.limits)
+            return try JSONResponse.make(try await service.search(query, mode: mode, k: k, filter: filter))
         }
     }
 }
