@@ -16,6 +16,18 @@ public struct EvalOutcome: Sendable {
     public var generatedAnswer: String?
     /// Grounding similarity of each generated sentence.
     public var groundingSimilarities: [Float]?
+    /// Generated sentences the grounding check supports, of `groundingSimilarities.count` (faithfulness).
+    public var supportedSentences: Int?
+    /// Whether a citation of the generated answer (the model's or an attributed one) names an expected source
+    /// (nil when not generated or the question has no source).
+    public var citesExpectedSource: Bool?
+    /// Whether the model wrote the prompt's "the passages do not say" answer (nil when not generated).
+    public var saidUnknown: Bool?
+    /// The generation's timing (nil when not generated).
+    public var generationReport: GenerationReport?
+
+    /// Whether rag declined to answer: coverage refused the question, or the model said the passages do not say.
+    public var refused: Bool { !covered || saidUnknown == true }
 }
 
 /// Recall@1/5/10 and MRR@10 over a group of questions.
@@ -41,8 +53,8 @@ public struct RetrievalScores: Equatable, Sendable, Encodable {
 }
 
 /// Runs an eval set against an index: retrieval ranks for every answerable question, the coverage decision
-/// for every question, the extractive answer (and with `generate` the generated one) for questions that
-/// carry must_contain strings.
+/// for every question, the extractive answer for questions that carry must_contain strings, and with
+/// `generate` the generated one for those and for unanswerable questions (does the model decline?).
 public struct RetrievalEvaluation {
     public static let depth = 10
 
@@ -60,19 +72,25 @@ public struct RetrievalEvaluation {
         let rank = hits.first { hit in question.sources.contains(hit.chunk.documentPath) }?.rank
         var settings = self.settings
         settings.coverage = CoverageThresholds(uniform: -1, requiresSharedTerm: false)  // score the answers even where coverage would refuse
-        settings.mode = generate && !question.mustContain.isEmpty ? .compare : .retrieve
+        settings.mode = generate && (!question.mustContain.isEmpty || question.unanswerable) ? .compare : .retrieve
         let answer = try answerer.answer(question.question, settings: settings)
         var outcome = EvalOutcome(question: question, rank: question.sources.isEmpty ? nil : rank,
                                   bestSimilarity: answer.bestSimilarity, bestPassageSimilarity: bestPassage,
                                   covered: self.settings.coverage.covers(similarity: answer.bestSimilarity, language: answer.language,
                                                                          sharesTerm: answer.sharesTerm))
-        guard !question.mustContain.isEmpty else { return outcome }
-        outcome.extractiveContains = answer.retrieval.quotes.map { quotes in contains(quotes.map(\.text).joined(), question.mustContain) }
         if let generation = answer.generation {
             outcome.generatedAnswer = generation.text
             outcome.groundingSimilarities = generation.grounding.map(\.similarity)
-            outcome.generatedContains = contains(generation.text, question.mustContain)
+            outcome.supportedSentences = generation.grounding.filter(\.isSupported).count
+            outcome.saidUnknown = generation.saidUnknown
+            outcome.generationReport = generation.report
+            if !question.sources.isEmpty {
+                outcome.citesExpectedSource = generation.citations.contains { question.sources.contains($0.source) }
+            }
+            if !question.mustContain.isEmpty { outcome.generatedContains = contains(generation.text, question.mustContain) }
         }
+        guard !question.mustContain.isEmpty else { return outcome }
+        outcome.extractiveContains = answer.retrieval.quotes.map { quotes in contains(quotes.map(\.text).joined(), question.mustContain) }
         return outcome
     }
 

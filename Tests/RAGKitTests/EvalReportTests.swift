@@ -55,4 +55,41 @@ final class EvalReportTests: XCTestCase {
         XCTAssertNil(retrievalOnly.generation)
         XCTAssertTrue(retrievalOnly.text.contains("Generated answers: skipped"))
     }
+
+    /// Faithfulness, correct citations and refusals from generated outcomes: an unanswerable question the model
+    /// declined counts as a correct refusal even though coverage let it through; an answerable one it declined
+    /// is a false refusal.
+    func testGenerationQualityCountsSupportCitationsAndRefusals() {
+        func generated(_ base: EvalOutcome, supported: Int, of total: Int, cites: Bool?, unknown: Bool, ttft: Double) -> EvalOutcome {
+            var o = base
+            o.groundingSimilarities = Array(repeating: 0.9, count: total)
+            o.supportedSentences = supported
+            o.citesExpectedSource = cites
+            o.saidUnknown = unknown
+            o.generationReport = GenerationReport(promptTokens: 100, generatedTokens: 20, timeToFirstTokenMs: ttft,
+                                                  decodeTokensPerSecond: 40, stopReason: "eos")
+            return o
+        }
+        let outcomes = [
+            generated(outcome(1, sources: ["a.md"], rank: 1, best: 0.95, covered: true), supported: 3, of: 3, cites: true, unknown: false, ttft: 1000),
+            generated(outcome(2, sources: ["a.md"], rank: 3, best: 0.90, covered: true), supported: 1, of: 2, cites: false, unknown: true, ttft: 3000),
+            generated(outcome(6, sources: [], rank: nil, best: 0.88, covered: true), supported: 0, of: 1, cites: nil, unknown: true, ttft: 2000),
+            outcome(5, sources: [], rank: nil, best: 0.87, covered: false),
+        ]
+        let report = EvalReport(file: "e.jsonl", searchMode: .hybrid, k: 5, coverage: .calibrated, lexicalWeight: 0.3,
+                                outcomes: outcomes, generated: true)
+        let quality = try! XCTUnwrap(report.generationQuality)
+        XCTAssertEqual(quality.answers, 3)
+        XCTAssertEqual(quality.supportedSentences, 4)
+        XCTAssertEqual(quality.sentences, 6)
+        XCTAssertEqual(quality.citingExpectedSource, 1)
+        XCTAssertEqual(quality.answersWithSource, 2)
+        XCTAssertEqual(quality.correctRefusals, 2, "one by coverage, one by the model")
+        XCTAssertEqual(quality.unanswerable, 2)
+        XCTAssertEqual(quality.falseRefusals, 1)
+        XCTAssertEqual(quality.answerable, 2)
+        XCTAssertEqual(quality.medianTimeToFirstTokenMs, 2000)
+        XCTAssertTrue(report.text.contains("supported sentences (faithfulness): 4/6"), report.text)
+        XCTAssertTrue(report.text.contains("declined: unanswerable 2/2 (correct), answerable 1/2 (false)"), report.text)
+    }
 }

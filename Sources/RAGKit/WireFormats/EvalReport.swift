@@ -20,13 +20,76 @@ public struct EvalReport: Encodable {
 
     struct Containment: Encodable { var questions: Int; var containing: Int; var rate: Double }
 
+    /// What the generated answers are worth beyond containment: are their sentences supported, do they cite
+    /// a passage of an expected source, do they decline when (and only when) they should, and how fast.
+    struct GenerationQuality: Encodable {
+        var answers: Int
+        var sentences: Int
+        var supportedSentences: Int
+        /// supportedSentences / sentences.
+        var faithfulness: Double
+        /// Generated answers to questions with an expected source, and those citing one.
+        var answersWithSource: Int
+        var citingExpectedSource: Int
+        var correctCitationRate: Double
+        /// Unanswerable questions, and those rag declined (coverage refused, or the model said the passages do not say).
+        var unanswerable: Int
+        var correctRefusals: Int
+        /// Answerable questions with a generated answer, and those rag declined anyway.
+        var answerable: Int
+        var falseRefusals: Int
+        var medianTimeToFirstTokenMs: Double?
+        var medianDecodeTokensPerSecond: Double?
+        var medianPromptTokens: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case answers, sentences, supportedSentences = "supported_sentences", faithfulness
+            case answersWithSource = "answers_with_source", citingExpectedSource = "citing_expected_source"
+            case correctCitationRate = "correct_citation_rate", unanswerable, correctRefusals = "correct_refusals"
+            case answerable, falseRefusals = "false_refusals", medianTimeToFirstTokenMs = "median_time_to_first_token_ms"
+            case medianDecodeTokensPerSecond = "median_decode_tokens_per_second", medianPromptTokens = "median_prompt_tokens"
+        }
+
+        init(_ outcomes: [EvalOutcome]) {
+            let generated = outcomes.filter { $0.generationReport != nil }
+            answers = generated.count
+            sentences = generated.reduce(0) { $0 + ($1.groundingSimilarities?.count ?? 0) }
+            supportedSentences = generated.reduce(0) { $0 + ($1.supportedSentences ?? 0) }
+            faithfulness = sentences == 0 ? 0 : Double(supportedSentences) / Double(sentences)
+            let cited = generated.compactMap(\.citesExpectedSource)
+            answersWithSource = cited.count
+            citingExpectedSource = cited.filter { $0 }.count
+            correctCitationRate = cited.isEmpty ? 0 : Double(citingExpectedSource) / Double(cited.count)
+            let unanswerableOnes = outcomes.filter(\.question.unanswerable)
+            unanswerable = unanswerableOnes.count
+            correctRefusals = unanswerableOnes.filter(\.refused).count
+            let answerableOnes = generated.filter { !$0.question.unanswerable }
+            answerable = answerableOnes.count
+            falseRefusals = answerableOnes.filter(\.refused).count
+            func median(_ values: [Double]) -> Double? {
+                guard !values.isEmpty else { return nil }
+                let sorted = values.sorted()
+                return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            }
+            let reports = generated.compactMap(\.generationReport)
+            medianTimeToFirstTokenMs = median(reports.map(\.timeToFirstTokenMs))
+            medianDecodeTokensPerSecond = median(reports.filter { $0.generatedTokens > 1 }.map(\.decodeTokensPerSecond))
+            medianPromptTokens = median(reports.map { Double($0.promptTokens) })
+        }
+    }
+
     struct Question: Encodable {
         var line: Int, q: String, sources: [String], rank: Int?, bestSimilarity: Float, bestPassageSimilarity: Float
         var extractiveContains: Bool?, generatedContains: Bool?, generatedAnswer: String?, grounding: [Float]?
+        var supportedSentences: Int?, citesExpectedSource: Bool?, saidUnknown: Bool?, refused: Bool
+        var timeToFirstTokenMs: Double?, decodeTokensPerSecond: Double?
         enum CodingKeys: String, CodingKey {
             case line, q, sources, rank, bestSimilarity = "best_similarity", bestPassageSimilarity = "best_passage_similarity"
             case extractiveContains = "extractive_contains"
             case generatedContains = "generated_contains", generatedAnswer = "generated_answer", grounding = "grounding_similarities"
+            case supportedSentences = "supported_sentences", citesExpectedSource = "cites_expected_source"
+            case saidUnknown = "said_unknown", refused, timeToFirstTokenMs = "time_to_first_token_ms"
+            case decodeTokensPerSecond = "decode_tokens_per_second"
         }
     }
 
@@ -39,11 +102,12 @@ public struct EvalReport: Encodable {
     var coverage: Coverage
     var extractive: Containment
     var generation: Containment?
+    var generationQuality: GenerationQuality?
     var questions: [Question]
 
     enum CodingKeys: String, CodingKey {
         case file, searchMode = "search_mode", k, lexicalWeight = "lexical_weight", overall, bySource = "by_source"
-        case coverage, extractive, generation, questions
+        case coverage, extractive, generation, generationQuality = "generation_quality", questions
     }
 
     public init(file: String, searchMode: SearchMode, k: Int, coverage thresholds: CoverageThresholds, lexicalWeight: Float,
@@ -67,11 +131,15 @@ public struct EvalReport: Encodable {
         }
         extractive = containment(outcomes.compactMap(\.extractiveContains))
         generation = generated ? containment(outcomes.compactMap(\.generatedContains)) : nil
+        generationQuality = generated ? GenerationQuality(outcomes) : nil
         questions = outcomes.map {
             Question(line: $0.question.line, q: $0.question.question, sources: $0.question.sources, rank: $0.rank,
                      bestSimilarity: $0.bestSimilarity, bestPassageSimilarity: $0.bestPassageSimilarity, extractiveContains: $0.extractiveContains,
                      generatedContains: $0.generatedContains, generatedAnswer: $0.generatedAnswer,
-                     grounding: $0.groundingSimilarities)
+                     grounding: $0.groundingSimilarities, supportedSentences: $0.supportedSentences,
+                     citesExpectedSource: $0.citesExpectedSource, saidUnknown: $0.saidUnknown, refused: $0.refused,
+                     timeToFirstTokenMs: $0.generationReport?.timeToFirstTokenMs,
+                     decodeTokensPerSecond: $0.generationReport?.decodeTokensPerSecond)
         }
     }
 
@@ -92,8 +160,18 @@ public struct EvalReport: Encodable {
         for line in coverage.answerableRefused { lines.append("  answerable   REFUSED  \(f(line.bestSimilarity))  \(line.q)") }
         lines.append("")
         lines.append("Extractive answers (k=\(k), lexical weight \(lexicalWeight)) containing a must_contain string: \(extractive.containing)/\(extractive.questions)")
-        if let generation {
+        if let generation, let quality = generationQuality {
             lines.append("Generated answers containing a must_contain string: \(generation.containing)/\(generation.questions)")
+            let ms = { (x: Double?) in x.map { String(format: "%.0f ms", $0) } ?? "-" }
+            let rate = { (x: Double?) in x.map { String(format: "%.1f tok/s", $0) } ?? "-" }
+            lines.append("  supported sentences (faithfulness): \(quality.supportedSentences)/\(quality.sentences)"
+                         + String(format: " (%.1f%%)", 100 * quality.faithfulness))
+            lines.append("  answers citing an expected source: \(quality.citingExpectedSource)/\(quality.answersWithSource)")
+            lines.append("  declined: unanswerable \(quality.correctRefusals)/\(quality.unanswerable) (correct), "
+                         + "answerable \(quality.falseRefusals)/\(quality.answerable) (false)")
+            lines.append("  median time to first token \(ms(quality.medianTimeToFirstTokenMs)) for "
+                         + "\(quality.medianPromptTokens.map { String(format: "%.0f", $0) } ?? "-") prompt tokens, "
+                         + "decode \(rate(quality.medianDecodeTokensPerSecond))")
         } else {
             lines.append("Generated answers: skipped (--retrieval-only)")
         }
