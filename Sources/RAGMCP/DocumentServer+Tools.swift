@@ -8,14 +8,16 @@ import Store
 /// long ask before it), results come back as RAGKit's wire formats plus `ToolText`.
 extension DocumentServer {
     func search(_ raw: [String: Value]?) async throws -> CallTool.Result {
-        let arguments = try ToolArguments(tool: ToolCatalog.search, raw, accepted: ["query", "k", "mode", "in", "not_in"])
+        let arguments = try ToolArguments(tool: ToolCatalog.search, raw, accepted: ["query", "k", "mode", "in", "not_in", "explain"])
         let query = try arguments.requiredText("query")
         let k = try arguments.integer("k", in: 1...ToolCatalog.searchLimit) ?? 5
         let mode = try arguments.choice("mode", of: SearchMode.self)
         let filter = try arguments.documentFilter()
+        let explained = try arguments.boolean("explain") ?? false
         return try await sessions.perform { turn in
             let (chosen, hits) = try turn.session().search(query, mode: mode, k: k, filter: filter)
-            return try Self.success(SearchReport(query: query, mode: chosen, hits: hits), text: ToolText.search(hits, mode: chosen))
+            return try Self.success(SearchReport(query: query, mode: chosen, hits: hits, explained: explained),
+                                    text: ToolText.search(hits, mode: chosen, explained: explained))
         }
     }
 

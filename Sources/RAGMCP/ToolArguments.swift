@@ -52,6 +52,13 @@ struct ToolArguments {
         return chosen
     }
 
+    /// A boolean; nil when absent.
+    func boolean(_ name: String) throws -> Bool? {
+        guard let value = values[name] else { return nil }
+        guard case .bool(let flag) = value else { throw ToolArgumentError.wrongType(tool: tool, name: name, expected: "true or false") }
+        return flag
+    }
+
     /// An array of strings, or one string taken as an array of one; nil when absent.
     func strings(_ name: String) throws -> [String]? {
         guard let value = values[name] else { return nil }

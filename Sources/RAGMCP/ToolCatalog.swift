@@ -40,6 +40,8 @@ enum ToolCatalog {
                         + "Default: hybrid when the index has vectors, else lexical.")],
             "in": documentGlobs("Only documents whose path matches one of these globs"),
             "not_in": documentGlobs("Leave out documents whose path matches one of these globs"),
+            "explain": ["type": "boolean", "default": false,
+                        "description": "Add to each hit why it ranked there: its rank and BM25 score by words, its passage and best-sentence cosines and rank by meaning, the fused score."],
         ], required: ["query"]),
         annotations: .init(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
         outputSchema: object([
@@ -154,6 +156,11 @@ enum ToolCatalog {
         "start": ["type": "integer"], "end": ["type": "integer"], "text": ["type": "string"],
         "heading": ["type": "array", "items": ["type": "string"]], "title": ["type": "string"],
         "page": ["type": "integer"], "pages": ["type": "array", "items": ["type": "integer"]],
+        "explain": object([
+            "lexical_rank": ["type": "integer"], "bm25": ["type": "number"], "dense_rank": ["type": "integer"],
+            "passage_cosine": ["type": "number"], "best_sentence_cosine": ["type": "number"], "dense_score": ["type": "number"],
+            "fused_score": ["type": "number"], "summary": ["type": "string"],
+        ], required: ["summary"]),
     ], required: ["rank", "score", "source", "chunk", "start", "end", "text", "heading", "title"])
 
     /// A tool's input: an object that takes no property it does not name (a misspelt option is an error,

@@ -7,13 +7,14 @@ import Store
 /// text: the same facts, laid out to be read, with whole passages (an agent quotes them) rather than the
 /// terminal's 300-character previews.
 enum ToolText {
-    static func search(_ hits: [SearchHit], mode: SearchMode) -> String {
+    static func search(_ hits: [SearchHit], mode: SearchMode, explained: Bool = false) -> String {
         guard !hits.isEmpty else { return "no matching passages" }
         return hits.map { hit in
             let place = hit.chunk.pageLabel.map { " \($0)" } ?? ""
             var lines = ["\(hit.rank). \(hit.chunk.documentPath)\(place) #\(hit.chunk.ordinal), characters \(hit.chunk.start)–\(hit.chunk.end), "
                          + "\(mode.rawValue) score " + String(format: "%.4g", hit.score)]
             if !hit.chunk.headingPath.isEmpty { lines.append(hit.chunk.headingPath.joined(separator: " › ")) }
+            if explained { lines.append("why: " + hit.explanation.summary) }
             lines.append(hit.chunk.text)
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")

@@ -35,11 +35,12 @@ public final class RAGService: Sendable {
 
     // MARK: Reading
 
-    public func search(_ query: String, mode: SearchMode?, k: Int, filter: DocumentFilter = .all) async throws -> SearchReport {
+    public func search(_ query: String, mode: SearchMode?, k: Int, filter: DocumentFilter = .all,
+                       explained: Bool = false) async throws -> SearchReport {
         try Retriever.check(query: query)
         return try await searchers.run { session in
             let (chosen, hits) = try session.search(query, mode: mode, k: k, filter: filter)
-            return SearchReport(query: query, mode: chosen, hits: hits)
+            return SearchReport(query: query, mode: chosen, hits: hits, explained: explained)
         }
     }
 

@@ -20,6 +20,8 @@ public struct SearchHit: Equatable, Sendable {
     /// higher is better within one mode.
     public var score: Double
     public var chunk: StoredChunk
+    /// Its rank and score in each ranking the search ran (`--explain`).
+    public var explanation: RankExplanation
 }
 
 /// Why a search could not run; one line each.
@@ -90,21 +92,45 @@ public final class Retriever {
         guard k >= 1 else { throw RetrievalError.invalidK(k) }
         try Self.check(query: query)
         let documents = try admittedDocuments(filter)
+        var explanations: [Int64: RankExplanation] = [:]
+        func explain(_ chunkID: Int64, _ note: (inout RankExplanation) -> Void) {
+            note(&explanations[chunkID, default: RankExplanation(mode: mode)])
+        }
+        func noteWords(_ ranking: [(chunkID: Int64, score: Double)]) {
+            for (index, item) in ranking.enumerated() { explain(item.chunkID) { $0.lexicalRank = index + 1; $0.bm25 = item.score } }
+        }
+        func noteMeaning(_ ranking: [DenseCandidate]) {
+            for (index, item) in ranking.enumerated() {
+                explain(item.chunkID) {
+                    $0.denseRank = index + 1; $0.denseScore = item.score
+                    $0.passageCosine = item.passageCosine; $0.bestSentenceCosine = item.bestSentenceCosine
+                }
+            }
+        }
         let ranked: [(chunkID: Int64, score: Double)]
         switch mode {
         case .lexical:
             ranked = try lexical(query, limit: k, documents: documents)
+            noteWords(ranked)
         case .dense:
-            ranked = try dense(query, limit: k, documents: documents)
+            let byMeaning = try dense(query, limit: k, documents: documents)
+            noteMeaning(byMeaning)
+            ranked = byMeaning.map { ($0.chunkID, $0.score) }
         case .hybrid:
             let depth = max(k * 4, Self.fusionDepth)
             let byMeaning = try dense(query, limit: depth, documents: documents)
             let byWords = try lexical(query, limit: depth, documents: documents)
-            ranked = Array(Self.fuse([byMeaning, byWords]).prefix(k))
+            noteMeaning(byMeaning)
+            noteWords(byWords)
+            ranked = Array(Self.fuse([byMeaning.map { ($0.chunkID, $0.score) }, byWords]).prefix(k))
+            for item in ranked { explain(item.chunkID) { $0.fusedScore = item.score } }
         }
         let chunks = try store.chunks(ids: ranked.map(\.chunkID))
         let scores = Dictionary(ranked.map { ($0.chunkID, $0.score) }, uniquingKeysWith: { a, _ in a })
-        return chunks.enumerated().map { SearchHit(rank: $0.offset + 1, score: scores[$0.element.id] ?? 0, chunk: $0.element) }
+        return chunks.enumerated().map {
+            SearchHit(rank: $0.offset + 1, score: scores[$0.element.id] ?? 0, chunk: $0.element,
+                      explanation: explanations[$0.element.id] ?? RankExplanation(mode: mode))
+        }
     }
 
     /// The ids of the documents `filter` admits; nil when it admits everything.
@@ -119,7 +145,15 @@ public final class Retriever {
         return try store.lexicalSearch(query, limit: limit, documentIDs: documents).map { ($0.chunkID, $0.score) }
     }
 
-    func dense(_ query: String, limit: Int, documents: [Int64]?) throws -> [(chunkID: Int64, score: Double)] {
+    /// A passage ranked by meaning, with the parts of its score.
+    struct DenseCandidate {
+        var chunkID: Int64
+        var score: Double
+        var passageCosine: Float
+        var bestSentenceCosine: Float?
+    }
+
+    func dense(_ query: String, limit: Int, documents: [Int64]?) throws -> [DenseCandidate] {
         guard let embedder else { throw RetrievalError.noEncoder }
         if let recorded = try store.metadata(.encoderModel), recorded != embedder.modelID {
             throw StoreError.encoderMismatch(indexModel: recorded, currentModel: embedder.modelID)
@@ -143,7 +177,7 @@ public final class Retriever {
         let rescored = candidates.map { candidate in
             let best = sentences[candidate.chunkID].flatMap { PassageScoring.bestSentence($0, query: vector) }
             let score = PassageScoring.score(passage: candidate.cosine, bestSentence: best, sentenceWeight: sentenceWeight)
-            return (chunkID: candidate.chunkID, score: Double(score))
+            return DenseCandidate(chunkID: candidate.chunkID, score: Double(score), passageCosine: candidate.cosine, bestSentenceCosine: best)
         }
         return Array(rescored.sorted { $0.score > $1.score || ($0.score == $1.score && $0.chunkID < $1.chunkID) }.prefix(limit))
     }

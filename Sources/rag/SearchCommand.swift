@@ -21,6 +21,9 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customShort("k"), parsing: .unconditional, help: "Number of passages.")
     var k = 5
 
+    @Flag(help: "Show why each passage ranked where it did: its rank and BM25 score by words, its passage and best-sentence cosines and rank by meaning, the fused score (also in --json, as \"explain\").")
+    var explain = false
+
     @OptionGroup var documents: DocumentFilterOptions
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var output: OutputOptions
@@ -38,19 +41,21 @@ struct SearchCommand: ParsableCommand {
             output.note("note: lexical search only (this index has no vectors)")
         }
         if output.json {
-            try printJSON(SearchReport(query: query, mode: chosen, hits: hits))
+            try printJSON(SearchReport(query: query, mode: chosen, hits: hits, explained: explain))
         } else {
-            print(Self.render(hits))
+            print(Self.render(hits, explained: explain))
         }
     }
 
-    /// Readable hits: rank, source, passage number, score, headings, and the passage (first 300 characters).
-    static func render(_ hits: [SearchHit]) -> String {
+    /// Readable hits: rank, source, passage number, score, headings, with `explained` why it ranked there, and
+    /// the passage (first 300 characters).
+    static func render(_ hits: [SearchHit], explained: Bool = false) -> String {
         guard !hits.isEmpty else { return "no matching passages" }
         return hits.map { hit in
             let place = hit.chunk.pageLabel.map { " \($0)" } ?? ""
             var lines = ["\(hit.rank). \(hit.chunk.documentPath.oneLine)\(place) #\(hit.chunk.ordinal)  score " + String(format: "%.4g", hit.score)]
             if !hit.chunk.headingPath.isEmpty { lines.append("   " + hit.chunk.headingPath.joined(separator: " › ")) }
+            if explained { lines.append("   why: " + hit.explanation.summary) }
             let flat = hit.chunk.text.split(whereSeparator: \.isNewline).joined(separator: " ")
             lines.append("   " + (flat.count > 300 ? String(flat.prefix(300)) + "…" : flat))
             return lines.joined(separator: "\n")

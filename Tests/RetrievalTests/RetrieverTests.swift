@@ -70,6 +70,25 @@ final class RetrieverTests: XCTestCase {
         }
     }
 
+    /// Each hit says where each ranking put it; the fused score is RRF over those ranks.
+    func testEveryHitExplainsItsRanks() throws {
+        let retriever = try retriever(embedder: HashedBigramEmbedder())
+        let hybrid = try retriever.search("预训练", mode: .hybrid, k: 3)
+        let top = try XCTUnwrap(hybrid.first)
+        XCTAssertEqual(top.explanation.mode, .hybrid)
+        let dense = try XCTUnwrap(top.explanation.denseRank), fused = try XCTUnwrap(top.explanation.fusedScore)
+        let words = top.explanation.lexicalRank.map { 1 / (60 + Double($0)) } ?? 0
+        XCTAssertEqual(fused, 1 / (60 + Double(dense)) + words, accuracy: 1e-12)
+        XCTAssertEqual(fused, top.score)
+        XCTAssertNotNil(top.explanation.passageCosine)
+        XCTAssertTrue(top.explanation.summary.contains("meaning #\(dense)"), top.explanation.summary)
+        let lexical = try retriever.search("预训练", mode: .lexical, k: 1)
+        XCTAssertEqual(lexical.first?.explanation.lexicalRank, 1)
+        XCTAssertEqual(lexical.first?.explanation.bm25, lexical.first?.score)
+        XCTAssertNil(lexical.first?.explanation.denseRank)
+        XCTAssertFalse(lexical.first?.explanation.summary.contains("meaning") ?? true, "a lexical search says nothing of meaning")
+    }
+
     func testDocumentFilterGlobs() {
         let pdfs = DocumentFilter(included: ["*.pdf"])
         XCTAssertTrue(pdfs.admits(path: "manuals/deep/x.pdf"), "* crosses folders")

@@ -2,6 +2,25 @@ import Retrieval
 
 /// `rag search --json` output: {"query", "mode", "hits": [{"rank", "score", "source", "chunk", "start", "end", "text", ...}]}.
 public struct SearchReport: Encodable {
+    /// `--explain`: the hit's place in each ranking (keys absent where a ranking did not place it).
+    public struct Explanation: Encodable, Equatable {
+        public var lexicalRank: Int?, bm25: Double?
+        public var denseRank: Int?, passageCosine: Float?, bestSentenceCosine: Float?, denseScore: Double?
+        public var fusedScore: Double?
+        /// The same in one line of words.
+        public var summary: String
+
+        enum CodingKeys: String, CodingKey {
+            case lexicalRank = "lexical_rank", bm25, denseRank = "dense_rank", passageCosine = "passage_cosine"
+            case bestSentenceCosine = "best_sentence_cosine", denseScore = "dense_score", fusedScore = "fused_score", summary
+        }
+
+        public init(_ e: RankExplanation) {
+            lexicalRank = e.lexicalRank; bm25 = e.bm25; denseRank = e.denseRank; passageCosine = e.passageCosine
+            bestSentenceCosine = e.bestSentenceCosine; denseScore = e.denseScore; fusedScore = e.fusedScore; summary = e.summary
+        }
+    }
+
     public struct Hit: Encodable {
         public var rank: Int
         public var score: Double
@@ -18,12 +37,17 @@ public struct SearchReport: Encodable {
         /// both absent (not null) for the others, so their JSON is unchanged.
         public var page: Int?
         public var pages: [Int]?
+        /// Only with `--explain` (absent otherwise).
+        public var explain: Explanation?
 
-        public init(_ hit: SearchHit) {
+        public init(_ hit: SearchHit) { self.init(hit, explained: false) }
+
+        public init(_ hit: SearchHit, explained: Bool) {
             rank = hit.rank; score = hit.score; source = hit.chunk.documentPath; chunk = hit.chunk.ordinal
             start = hit.chunk.start; end = hit.chunk.end
             text = hit.chunk.text; heading = hit.chunk.headingPath; title = hit.chunk.documentTitle
             let place = PageFields(hit.chunk.pages); page = place.page; pages = place.pages
+            explain = explained ? Explanation(hit.explanation) : nil
         }
     }
 
@@ -31,7 +55,8 @@ public struct SearchReport: Encodable {
     public var mode: SearchMode
     public var hits: [Hit]
 
-    public init(query: String, mode: SearchMode, hits: [SearchHit]) {
-        self.query = query; self.mode = mode; self.hits = hits.map(Hit.init)
+    /// `explained`: each hit carries its `explain` object.
+    public init(query: String, mode: SearchMode, hits: [SearchHit], explained: Bool = false) {
+        self.query = query; self.mode = mode; self.hits = hits.map { Hit($0, explained: explained) }
     }
 }

@@ -4,16 +4,17 @@ import Retrieval
 /// The JSON bodies of rag's own routes. Unknown fields are ignored; a known field of the wrong type is a
 /// 400 naming it (`Request.decodeJSON`); values are checked against the server's limits by `validated`.
 
-/// `POST /v1/search`: `{"query": "...", "k": 5, "mode": "hybrid", "in": ["*.pdf"], "not_in": [...]}`, as
-/// `rag search QUERY -k K --mode MODE --in GLOB --not-in GLOB`.
+/// `POST /v1/search`: `{"query": "...", "k": 5, "mode": "hybrid", "in": ["*.pdf"], "not_in": [...], "explain": true}`,
+/// as `rag search QUERY -k K --mode MODE --in GLOB --not-in GLOB --explain`.
 struct SearchBody: Decodable {
     var query: String
     var k: Int?
     var mode: String?
     var included: [String]?
     var excluded: [String]?
+    var explain: Bool?
 
-    enum CodingKeys: String, CodingKey { case query, k, mode, included = "in", excluded = "not_in" }
+    enum CodingKeys: String, CodingKey { case query, k, mode, included = "in", excluded = "not_in", explain }
 
     func validated(_ limits: ServeSettings.Limits) throws -> (query: String, k: Int, mode: SearchMode?, filter: DocumentFilter) {
         (try Validate.text(query, field: "query"), try Validate.k(k ?? 5, limits), try Validate.mode(mode),

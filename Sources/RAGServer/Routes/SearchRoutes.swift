@@ -9,7 +9,7 @@ struct SearchRoutes {
             var request = request
             let body = try await request.decodeJSON(SearchBody.self, limit: service.settings.limits.bodyBytes)
             let (query, k, mode, filter) = try body.validated(service.settings.limits)
-            return try JSONResponse.make(try await service.search(query, mode: mode, k: k, filter: filter))
+            return try JSONResponse.make(try await service.search(query, mode: mode, k: k, filter: filter, explained: body.explain ?? false))
         }
     }
 }
