@@ -48,8 +48,6 @@ final class EncoderKernelTests: XCTestCase {
         checkMultiply(type: .f32, n: 5, rows: 7, columns: 50, bias: true, threads: 1)      // k not a multiple of 16
         checkMultiply(type: .q4_0, n: 1, rows: 40, columns: 384, bias: true, threads: 2)   // the 16-token kernel
         checkMultiply(type: .q4_0, n: 48, rows: 16, columns: 64, bias: true, threads: 1)   // a 32 block then a 16 block
-        checkMultiply(type: .q4_0, n: 70, rows: 40, columns: 800, bias: true, threads: 2)  // reduction slices: 3 × 256 + 32
-        checkMultiply(type: .q4_0, n: 9, rows: 8, columns: 544, bias: false, threads: 1)   // slices with the 16-token kernel
     }
 
     func testExpAndErfMatchLibm() {
