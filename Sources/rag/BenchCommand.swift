@@ -124,7 +124,9 @@ struct SplitMix {
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
-/// `rag bench gemm`: GFLOP/s of `MatrixMultiply` on random Q4_0 weights shaped like e5's FFN (best of `--rounds`).
+/// `rag bench gemm`: GFLOP/s of `MatrixMultiply` on random weights of one type (Q4_0, e5's, by default; the
+/// decoder's K-quants to see what their dequantisation costs prefill), shaped like e5's FFN unless told (best of
+/// `--rounds`).
 struct BenchMatrixMultiplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gemm", abstract: "Matrix multiply GFLOP/s.")
 
@@ -132,20 +134,22 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weight rows (outputs).") var outputs = 1536
     @Option(parsing: .unconditional, help: "Weight columns (inputs), a multiple of 32.") var inputs = 384
     @Option(parsing: .unconditional, help: "Multiplies to time (best is reported).") var rounds = 5
+    @Option(help: "Weight type: q4_0, q5_0, q8_0, q4_k or q6_k (inputs a multiple of 256 for the K-quants).") var type = "q4_0"
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
-        var generator = SplitMix(seed: 3)
-        var weights: [UInt8] = []
-        for _ in 0..<(outputs * inputs / 32) {
-            withUnsafeBytes(of: Float16(Float(generator.nextUnit()) * 0.02).bitPattern) { weights += $0 }
-            for _ in 0..<16 { weights.append(UInt8(truncatingIfNeeded: generator.next())) }
+        let choices: [TensorType] = [.q4_0, .q5_0, .q8_0, .q4_K, .q6_K]
+        guard let type = choices.first(where: { $0.description.lowercased() == self.type.lowercased() }) else {
+            throw ValidationError("--type must be one of " + choices.map { $0.description.lowercased() }.joined(separator: ", "))
         }
+        guard inputs % type.weightsPerBlock == 0 else { throw ValidationError("--inputs must be a multiple of \(type.weightsPerBlock) for \(type)") }
+        var generator = SplitMix(seed: 3)
+        let weights = BenchMatrixVectorCommand.randomBlocks(type, rows: outputs, columns: inputs, generator: &generator)
         let x = (0..<(tokens * inputs)).map { _ in Float(generator.nextUnit() - 0.5) }
         var y = [Float](repeating: 0, count: tokens * outputs)
         var best = Double.infinity
         weights.withUnsafeBytes { raw in
-            let w = WeightMatrix(type: .q4_0, rows: outputs, columns: inputs, base: raw.baseAddress!)!
+            let w = WeightMatrix(type: type, rows: outputs, columns: inputs, base: raw.baseAddress!)!
             for _ in 0..<max(1, rounds) {
                 let start = monotonicSeconds()
                 MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: nil, into: &y, parallelism: compute.parallelism)
@@ -153,7 +157,7 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
             }
         }
         let flops = 2.0 * Double(tokens) * Double(outputs) * Double(inputs)
-        print(String(format: "{\"threads\": %d, \"tokens\": %d, \"outputs\": %d, \"inputs\": %d, \"gflops\": %.1f}",
+        print("{\"type\": \"\(type)\", " + String(format: "\"threads\": %d, \"tokens\": %d, \"outputs\": %d, \"inputs\": %d, \"gflops\": %.1f}",
                      compute.parallelism.threads, tokens, outputs, inputs, flops / best / 1e9))
     }
 }
