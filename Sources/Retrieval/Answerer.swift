@@ -19,6 +19,10 @@ public struct AskSettings: Sendable {
     public var k = defaultK
     /// The documents the passages may come from.
     public var filter = DocumentFilter.all
+    /// The conversation so far, oldest turn first: a follow-up is searched with the last turn beside it
+    /// (`followUpSearch`), and the generator sees as many of the latest turns as its budget leaves room for.
+    public var conversation: [ConversationTurn] = []
+    public var followUpSearch = FollowUpSearch.default
     public var coverage = CoverageThresholds.calibrated
     public var generation = GenerationSettings()
     public var extractive = ExtractiveAnswer()
@@ -159,13 +163,20 @@ public final class Answerer {
         guard try store.statistics().chunks > 0 else { throw AskError.emptyIndex(path: store.path) }
         let language = QuestionLanguage(of: question)
 
-        let (hits, bestPassage) = try retrieve(question, k: settings.k, filter: settings.filter)
+        let documents = try retriever.admittedDocuments(settings.filter)
+        let query = settings.followUpSearch.query(for: question, after: settings.conversation.last)
+        let (hits, bestPassage) = try retrieve(query, k: settings.k, documents: documents)
         let chunks = hits.map(\.chunk)
         let pool = try PassageSentences(chunks: chunks, stored: store.sentenceVectors(chunkIDs: chunks.map(\.id)), embedder: embedder)
         let queryVector = try embedder.embedQuery(question)
-        let best = pool.similarities(to: queryVector).max() ?? -1
+        // A follow-up ("它要多少算力？") may say little by itself: it is covered when it or the query it was
+        // searched with is close enough to a passage sentence, and shares a term with the index.
+        let searchedTexts = ([question] + query.texts).uniqued()
+        let best = try searchedTexts.map { text in
+            try pool.similarities(to: text == question ? queryVector : embedder.embedQuery(text)).max() ?? -1
+        }.max() ?? -1
         let threshold = settings.coverage.threshold(for: language)
-        let sharesTerm = try !retriever.search(question, mode: .lexical, k: 1, filter: settings.filter).isEmpty
+        let sharesTerm = try searchedTexts.contains { try !retriever.search(SearchQuery($0), mode: .lexical, k: 1, documents: documents).isEmpty }
         var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
         var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
                             bestPassageSimilarity: bestPassage, coverageThreshold: threshold, sharesTerm: sharesTerm,
@@ -188,20 +199,25 @@ public final class Answerer {
 
     /// The top `k` passages by hybrid search, and the best dense cosine of any passage with the question
     /// (hybrid scores are rank-fusion scores and say nothing about absolute relevance).
-    public func retrieve(_ question: String, k: Int, mode: SearchMode = .hybrid,
+    public func retrieve(_ query: SearchQuery, k: Int, mode: SearchMode = .hybrid,
                          filter: DocumentFilter = .all) throws -> (hits: [SearchHit], bestSimilarity: Float) {
-        let best = try retriever.search(question, mode: .dense, k: 1, filter: filter).first.map { Float($0.score) } ?? -1
-        return (try retriever.search(question, mode: mode, k: k, filter: filter), best)
+        try retrieve(query, k: k, mode: mode, documents: retriever.admittedDocuments(filter))
+    }
+
+    func retrieve(_ query: SearchQuery, k: Int, mode: SearchMode = .hybrid,
+                  documents: [Int64]?) throws -> (hits: [SearchHit], bestSimilarity: Float) {
+        let best = try retriever.search(SearchQuery(query.text), mode: .dense, k: 1, documents: documents).first.map { Float($0.score) } ?? -1
+        return (try retriever.search(query, mode: mode, k: k, documents: documents), best)
     }
 
     func generate(_ question: String, chunks: [StoredChunk], pool: PassageSentences, settings: AskSettings,
                   onEvent: (AnswerEvent) throws -> Void) throws -> GeneratedAnswer {
         let writer = try self.writer ?? makeWriter()
         self.writer = writer
-        let prompt = try PromptBuilder(writer: writer).prompt(question: question, passages: chunks,
+        let prompt = try PromptBuilder(writer: writer).prompt(question: question, passages: chunks, conversation: settings.conversation,
                                                               maxAnswerTokens: settings.generation.maxTokens)
         var text = ""
-        let report = try writer.write(system: prompt.system, user: prompt.user, settings: settings.generation) { piece in
+        let report = try writer.write(prompt.turns, settings: settings.generation) { piece in
             text += piece.text
             try onEvent(.piece(piece))
         }

@@ -14,11 +14,17 @@ public struct PromptPassage: Equatable, Sendable {
 /// A chat prompt ready for an `AnswerWriter`.
 public struct AnswerPrompt: Equatable, Sendable {
     public var system: String
+    /// The earlier turns that fitted, oldest first, as user and assistant turns (answers without their "[n]").
+    public var history: [ChatTurn] = []
+    /// The passages and the question.
     public var user: String
     public var passages: [PromptPassage]
     public var language: QuestionLanguage
     /// Tokens of the templated prompt as the writer counts them.
     public var tokenCount: Int
+
+    /// What the generator is given: the instructions, the history, then the passages and the question.
+    public var turns: [ChatTurn] { [ChatTurn(.system, system)] + history + [ChatTurn(.user, user)] }
 }
 
 /// Why no prompt could be built.
@@ -38,9 +44,13 @@ public enum PromptError: Error, Equatable, CustomStringConvertible {
 /// first, then the question. Passages fill what the token budget leaves after the question: each keeps its
 /// leading whole sentences; a passage with no sentence that fits ends the list (an over-long first
 /// sentence of the first passage is cut at a character boundary instead, so the model sees something).
+/// In a conversation the latest earlier turns come between the instructions and the passages, as many as fit
+/// a third of the budget, oldest dropped first: the passages of this question matter more than old answers.
 public struct PromptBuilder {
     /// Prompt tokens at most, even when the context has room for more: prefill time grows with it.
     public static let defaultMaximumPromptTokens = 1536
+    /// Earlier turns take at most the prompt budget divided by this: a third.
+    public static let historyShare = 3
 
     public let writer: AnswerWriter
     public let maximumPromptTokens: Int
@@ -54,12 +64,17 @@ public struct PromptBuilder {
         min(maximumPromptTokens, writer.contextLength - maxAnswerTokens)
     }
 
-    public func prompt(question: String, passages chunks: [StoredChunk], maxAnswerTokens: Int) throws -> AnswerPrompt {
+    public func prompt(question: String, passages chunks: [StoredChunk], conversation: [ConversationTurn] = [],
+                       maxAnswerTokens: Int) throws -> AnswerPrompt {
         let language = QuestionLanguage(of: question)
         let system = Self.instructions(language)
         let budget = self.budget(maxAnswerTokens: maxAnswerTokens)
-        let bare = writer.promptTokenCount(system: system, user: Self.user(question: question, passages: [], language: language))
-        guard bare <= budget else { throw PromptError.questionTooLong(tokens: bare, budget: budget) }
+        let bareUser = Self.user(question: question, passages: [], language: language)
+        let questionOnly = writer.promptTokenCount(system: system, user: bareUser)
+        guard questionOnly <= budget else { throw PromptError.questionTooLong(tokens: questionOnly, budget: budget) }
+        let history = self.history(conversation, system: system, spare: min(budget / Self.historyShare, budget - questionOnly))
+        func count(_ user: String) -> Int { writer.promptTokenCount([ChatTurn(.system, system)] + history + [ChatTurn(.user, user)]) }
+        let bare = count(bareUser)
 
         // Greedy fill using per-sentence counts (cheap), then the exact count of the assembled prompt decides.
         var selections: [[String]] = []
@@ -87,14 +102,26 @@ public struct PromptBuilder {
                                   || kept.last.map { !chunks[index].text.contains($0) } ?? false)
             }
             let user = Self.user(question: question, passages: passages, language: language)
-            let tokens = writer.promptTokenCount(system: system, user: user)
+            let tokens = count(user)
             if tokens <= budget || selections.isEmpty {
-                return AnswerPrompt(system: system, user: user, passages: passages, language: language, tokenCount: tokens)
+                return AnswerPrompt(system: system, history: history, user: user, passages: passages, language: language, tokenCount: tokens)
             }
             // Token merges across sentence joins made the estimate short: drop the last sentence and recount.
             selections[selections.count - 1].removeLast()
             if selections[selections.count - 1].isEmpty { selections.removeLast() }
         }
+    }
+
+    /// The latest turns of `conversation` whose question and answer fit in `spare` tokens together, oldest first.
+    func history(_ conversation: [ConversationTurn], system: String, spare: Int) -> [ChatTurn] {
+        let base = writer.promptTokenCount([ChatTurn(.system, system)])
+        var kept: [ChatTurn] = []
+        for turn in conversation.reversed() {
+            let pair = [ChatTurn(.user, turn.question), ChatTurn(.assistant, turn.answerWithoutCitations)]
+            guard writer.promptTokenCount([ChatTurn(.system, system)] + pair + kept) - base <= spare else { break }
+            kept = pair + kept
+        }
+        return kept
     }
 
     /// The longest prefix of `sentence` (whole Characters, so never half a character) within `tokens`.

@@ -68,7 +68,7 @@ public struct RetrievalEvaluation {
     }
 
     public func evaluate(_ question: EvalQuestion) throws -> EvalOutcome {
-        let (hits, bestPassage) = try answerer.retrieve(question.question, k: Self.depth, mode: searchMode)
+        let (hits, bestPassage) = try answerer.retrieve(SearchQuery(question.question), k: Self.depth, mode: searchMode)
         let rank = hits.first { hit in question.sources.contains(hit.chunk.documentPath) }?.rank
         var settings = self.settings
         settings.coverage = CoverageThresholds(uniform: -1, requiresSharedTerm: false)  // score the answers even where coverage would refuse
@@ -87,14 +87,15 @@ public struct RetrievalEvaluation {
             if !question.sources.isEmpty {
                 outcome.citesExpectedSource = generation.citations.contains { question.sources.contains($0.source) }
             }
-            if !question.mustContain.isEmpty { outcome.generatedContains = contains(generation.text, question.mustContain) }
+            if !question.mustContain.isEmpty { outcome.generatedContains = Self.contains(generation.text, question.mustContain) }
         }
         guard !question.mustContain.isEmpty else { return outcome }
-        outcome.extractiveContains = answer.retrieval.quotes.map { quotes in contains(quotes.map(\.text).joined(), question.mustContain) }
+        outcome.extractiveContains = answer.retrieval.quotes.map { quotes in Self.contains(quotes.map(\.text).joined(), question.mustContain) }
         return outcome
     }
 
-    func contains(_ text: String, _ strings: [String]) -> Bool {
+    /// Whether `text` contains one of `strings`, ignoring case (a must_contain check).
+    static func contains(_ text: String, _ strings: [String]) -> Bool {
         let lowered = text.lowercased()
         return strings.contains { lowered.contains($0.lowercased()) }
     }

@@ -89,9 +89,24 @@ public final class Retriever {
     /// The best `k` passages for `query`, from the documents `filter` admits (applied inside each ranking,
     /// before its top k).
     public func search(_ query: String, mode: SearchMode, k: Int, filter: DocumentFilter = .all) throws -> [SearchHit] {
+        try search(SearchQuery(query), mode: mode, k: k, filter: filter)
+    }
+
+    /// The best `k` passages for a query with companions (a follow-up question): each text is ranked in `mode`,
+    /// and all rankings, with the query's prior passages as one more, are fused by reciprocal rank.
+    public func search(_ query: SearchQuery, mode: SearchMode, k: Int, filter: DocumentFilter = .all) throws -> [SearchHit] {
+        try search(query, mode: mode, k: k, documents: admittedDocuments(filter))
+    }
+
+    /// `documents`: what `admittedDocuments` resolved the filter to, once for all the searches of a question.
+    func search(_ query: SearchQuery, mode: SearchMode, k: Int, documents: [Int64]?) throws -> [SearchHit] {
+        guard query.companions.isEmpty, query.prior.isEmpty else { return try fusedSearch(query, mode: mode, k: k, documents: documents) }
+        return try singleSearch(query.text, mode: mode, k: k, documents: documents)
+    }
+
+    func singleSearch(_ query: String, mode: SearchMode, k: Int, documents: [Int64]?) throws -> [SearchHit] {
         guard k >= 1 else { throw RetrievalError.invalidK(k) }
         try Self.check(query: query)
-        let documents = try admittedDocuments(filter)
         var explanations: [Int64: RankExplanation] = [:]
         func explain(_ chunkID: Int64, _ note: (inout RankExplanation) -> Void) {
             note(&explanations[chunkID, default: RankExplanation(mode: mode)])
@@ -125,6 +140,32 @@ public final class Retriever {
             ranked = Array(Self.fuse([byMeaning.map { ($0.chunkID, $0.score) }, byWords]).prefix(k))
             for item in ranked { explain(item.chunkID) { $0.fusedScore = item.score } }
         }
+        return try hits(ranked, explanations: explanations, mode: mode)
+    }
+
+    /// Every text of `query` searched as `singleSearch` would at fusion depth, then all rankings fused. The hits
+    /// keep the explanation of the query's own text; their score is the fused one.
+    func fusedSearch(_ query: SearchQuery, mode: SearchMode, k: Int, documents: [Int64]?) throws -> [SearchHit] {
+        guard k >= 1 else { throw RetrievalError.invalidK(k) }
+        let depth = max(k * 4, Self.fusionDepth)
+        var rankings: [[(chunkID: Int64, score: Double)]] = []
+        var explanations: [Int64: RankExplanation] = [:]
+        for (index, text) in query.texts.enumerated() {
+            let found = try singleSearch(text, mode: mode, k: depth, documents: documents)
+            if index == 0 { for hit in found { explanations[hit.chunk.id] = hit.explanation } }
+            rankings.append(found.map { ($0.chunk.id, $0.score) })
+        }
+        if !query.prior.isEmpty {
+            let admitted = try documents.map { Set(try store.chunkIDs(ofDocuments: $0)) }
+            rankings.append(query.prior.filter { admitted?.contains($0) ?? true }.map { ($0, 1) })
+        }
+        let ranked = Array(Self.fuse(rankings).prefix(k))
+        for item in ranked { explanations[item.chunkID, default: RankExplanation(mode: mode)].fusedScore = item.score }
+        return try hits(ranked, explanations: explanations, mode: mode)
+    }
+
+    /// The ranked chunk ids as hits, read from the store, with their explanations.
+    func hits(_ ranked: [(chunkID: Int64, score: Double)], explanations: [Int64: RankExplanation], mode: SearchMode) throws -> [SearchHit] {
         let chunks = try store.chunks(ids: ranked.map(\.chunkID))
         let scores = Dictionary(ranked.map { ($0.chunkID, $0.score) }, uniquingKeysWith: { a, _ in a })
         return chunks.enumerated().map {

@@ -3,6 +3,7 @@ import Foundation
 import Inference
 import Kernels
 import RAGKit
+import Retrieval
 
 /// `rag bench …` (hidden): timing loops the scripts/bench-* scripts drive, so process start-up and model loading
 /// stay out of the measured numbers. Prints one JSON object.
@@ -16,12 +17,6 @@ struct BenchCommand: ParsableCommand {
 /// Monotonic seconds.
 func monotonicSeconds() -> Double {
     Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-}
-
-/// Median of some timings.
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
 }
 
 /// `rag bench embed --texts FILE`: passages/s over every line of FILE (one batch, best of `--repeat`), then the
@@ -64,7 +59,7 @@ struct BenchEmbedCommand: ParsableCommand {
         }
         try printJSON(Report(threads: parallelism.threads, passages: passages.count, tokens: tokens,
                              passagesPerSecond: Double(passages.count) / best, tokensPerSecond: Double(tokens) / best,
-                             queryMilliseconds: median(latencies) * 1000))
+                             queryMilliseconds: (latencies.median ?? 0) * 1000))
     }
 }
 
@@ -105,7 +100,7 @@ struct BenchSearchCommand: ParsableCommand {
                                        parallelism: compute.parallelism)
             latencies.append(monotonicSeconds() - start)
         }
-        try printJSON(Report(threads: compute.parallelism.threads, rows: rows, k: k, milliseconds: median(latencies) * 1000))
+        try printJSON(Report(threads: compute.parallelism.threads, rows: rows, k: k, milliseconds: (latencies.median ?? 0) * 1000))
     }
 }
 

@@ -5,13 +5,14 @@ import Retrieval
 
 /// `rag eval FILE.jsonl`: how well the index answers a question set (format in eval/README.md): retrieval
 /// recall@1/5/10 and MRR@10 per source file, whether unanswerable questions fall under the coverage
-/// threshold, and how often the extractive and generated answers contain an expected string.
+/// threshold, and how often the extractive and generated answers contain an expected string. On a file of
+/// conversations: the last turns' recall searched with and without the turns before them.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure retrieval and answers against a JSON Lines question set (see eval/README.md).")
 
-    @Argument(help: "The question set: one {\"q\", \"source\", \"must_contain\", \"unanswerable\"} object per line.")
+    @Argument(help: "The question set: one {\"q\", \"source\", \"must_contain\", \"unanswerable\"} object per line, or one {\"turns\": [such objects]} conversation per line.")
     var file: String
 
     @Flag(name: .customLong("retrieval-only"), help: "Skip generation (about 100 answers take 10 minutes or more on 2 cores).")
@@ -32,6 +33,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("sentence-weight"), parsing: .unconditional, help: "Share of a passage's best sentence in its dense score (0: the passage's own cosine only).")
     var sentenceWeight = PassageScoring.sentenceWeight
 
+    @Option(name: .customLong("follow-up-search"), help: ArgumentHelp("How a conversation's follow-ups are searched for their answers: \(FollowUpSearch.allCases.map(\.rawValue).joined(separator: ", ")) (recall is reported for all).", valueName: "way"))
+    var followUpSearch = FollowUpSearch.default
+
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
@@ -46,7 +50,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let questions = try EvalSet.load(path: file)
+        let loaded = try EvalSet.loadFile(path: file)
         let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
         let answerer = try session.answerer(sentenceWeight: sentenceWeight)
         var settings = AskSettings()
@@ -54,8 +58,15 @@ struct EvalCommand: ParsableCommand {
         if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }
         settings.extractive = ExtractiveAnswer(lexicalWeight: lexicalWeight)
         settings.generation = sampling.settings
-        let evaluation = RetrievalEvaluation(answerer: answerer, settings: settings, searchMode: searchMode, generate: !retrievalOnly)
+        settings.followUpSearch = followUpSearch
+        switch loaded {
+        case .questions(let questions): try evaluate(questions, answerer: answerer, settings: settings)
+        case .conversations(let conversations): try evaluate(conversations, answerer: answerer, settings: settings)
+        }
+    }
 
+    func evaluate(_ questions: [EvalQuestion], answerer: Answerer, settings: AskSettings) throws {
+        let evaluation = RetrievalEvaluation(answerer: answerer, settings: settings, searchMode: searchMode, generate: !retrievalOnly)
         var outcomes: [EvalOutcome] = []
         for (index, question) in questions.enumerated() {
             output.note("[\(index + 1)/\(questions.count)] \(question.question)")
@@ -63,6 +74,17 @@ struct EvalCommand: ParsableCommand {
         }
         let report = EvalReport(file: file, searchMode: searchMode, k: k, coverage: settings.coverage,
                                 lexicalWeight: lexicalWeight, outcomes: outcomes, generated: !retrievalOnly)
+        if output.json { try printJSON(report) } else { print(report.text) }
+    }
+
+    func evaluate(_ conversations: [EvalConversation], answerer: Answerer, settings: AskSettings) throws {
+        let evaluation = FollowUpEvaluation(answerer: answerer, settings: settings, generate: !retrievalOnly)
+        var outcomes: [FollowUpOutcome] = []
+        for (index, conversation) in conversations.enumerated() {
+            output.note("[\(index + 1)/\(conversations.count)] " + conversation.turns.map(\.question).joined(separator: " → "))
+            outcomes.append(try evaluation.evaluate(conversation))
+        }
+        let report = FollowUpEvalReport(file: file, k: k, outcomes: outcomes, generated: !retrievalOnly)
         if output.json { try printJSON(report) } else { print(report.text) }
     }
 }

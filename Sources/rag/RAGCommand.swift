@@ -6,7 +6,7 @@ struct RAGCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag",
         abstract: "Retrieval-augmented question answering over your own Chinese and English documents.",
-        subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, EvalCommand.self, StatsCommand.self,
+        subcommands: [IngestCommand.self, SearchCommand.self, AskCommand.self, ChatCommand.self, EvalCommand.self, StatsCommand.self,
                       ListCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self, TokenizeCommand.self,
                       GenerateCommand.self, PerplexityCommand.self, ServeCommand.self, McpCommand.self]
     )

@@ -71,6 +71,33 @@ final class AskEndToEndTests: XCTestCase {
         }
     }
 
+    /// `rag chat` from a pipe: the follow-up says only "它", so the passages it needs come from the previous
+    /// turn; each answer is one JSON line with its turn, and a malformed line is reported without ending the chat.
+    func testChatSearchesAFollowUpWithThePreviousTurn() throws {
+        let index = try corpusIndex()
+        try RagProcess.skipUnlessBuilt()
+        let input = """
+            {"question": "模型最开始读海量网页的那个训练阶段叫什么？"}
+            not json
+            {"question": "它大概要耗费多少算力和时间？"}
+            {"question": "它大概要耗费多少算力和时间？", "new": true}
+
+            """
+        let run = try RagProcess.run(["chat", "--mode", "retrieve", "--json", "-k", "3", "--index", index], directory: Self.repositoryRoot, input: input)
+        XCTAssertEqual(run.status, 1, "one line was not a question: \(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, run.stdout)
+        let reports = try lines.map(json)
+        XCTAssertEqual(reports.map { $0["turn"] as? Int }, [1, 2, 2, 1])
+        XCTAssertNotNil(reports[1]["error"] as? String)
+        func sources(_ report: [String: Any]) -> [String] {
+            ((report["retrieval"] as? [String: Any])?["hits"] as? [[String: Any]] ?? []).compactMap { $0["source"] as? String }
+        }
+        XCTAssertEqual(sources(reports[0]).first, "Corpus/09-pretraining.md")
+        XCTAssertEqual(sources(reports[2]).first, "Corpus/09-pretraining.md", "the follow-up is searched with the first question")
+        XCTAssertEqual(reports[2]["question"] as? String, "它大概要耗费多少算力和时间？")
+    }
+
     func testQuestionOutsideTheCorpusIsNotCovered() throws {
         let index = try corpusIndex()
         let report = try json(rag(["ask", "量子计算机的工作原理是什么", "--index", index, "--json"]))

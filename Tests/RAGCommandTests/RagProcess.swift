@@ -21,15 +21,17 @@ enum RagProcess {
         var stderr: String
     }
 
+    /// `input`: what the process reads on stdin (default: nothing, /dev/null).
     static func run(_ arguments: [String], stdout: Stream = .captured, stderr: Stream = .captured,
-                    directory: URL? = nil) throws -> Result {
+                    directory: URL? = nil, input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rag-process-\(UUID().uuidString)")
         let outFile = scratch.appendingPathExtension("out"), errFile = scratch.appendingPathExtension("err")
-        defer { try? FileManager.default.removeItem(at: outFile); try? FileManager.default.removeItem(at: errFile) }
+        let inFile = scratch.appendingPathExtension("in")
+        defer { for file in [outFile, errFile, inFile] { try? FileManager.default.removeItem(at: file) } }
         func attach(_ stream: Stream, _ file: URL) throws -> Any? {
             switch stream {
             case .captured:
@@ -42,7 +44,12 @@ enum RagProcess {
         }
         process.standardOutput = try attach(stdout, outFile)
         process.standardError = try attach(stderr, errFile)
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            try Data(input.utf8).write(to: inFile)
+            process.standardInput = try FileHandle(forReadingFrom: inFile)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         // A closed stream: Foundation cannot start a child with a closed descriptor, so the shell does it.
         if stdout == .closed || stderr == .closed {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")

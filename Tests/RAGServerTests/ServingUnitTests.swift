@@ -1,6 +1,7 @@
 import Foundation
 @testable import RAGKit
 @testable import RAGServer
+import Retrieval
 import XCTest
 
 /// The pieces of the server that need no model: multipart parsing, upload names, the generation line.
@@ -20,6 +21,23 @@ final class ServingUnitTests: XCTestCase {
         for broken in ["no boundary at all", "--XyZ\r\nContent-Disposition: form-data\r\n", "--XyZ\r\n\r\n\r\nunterminated", "--XyZjunk"] {
             XCTAssertThrowsError(try MultipartForm.parse(Data(broken.utf8), boundary: "XyZ"), broken)
         }
+    }
+
+    /// A chat request's earlier messages become the turns a follow-up is asked after: each user message with the
+    /// assistant message that answered it; system messages and an unanswered user message are not turns.
+    func testEarlierChatMessagesBecomeTheConversation() throws {
+        let json = """
+            {"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "什么是预训练？"},
+                          {"role": "assistant", "content": "预训练是第一个阶段[1]。"}, {"role": "user", "content": "没人回答的"},
+                          {"role": "user", "content": [{"type": "text", "text": "它要多久？"}]}]}
+            """
+        let body = try JSONDecoder().decode(ChatCompletionBody.self, from: Data(json.utf8))
+        XCTAssertEqual(try body.question(), "它要多久？")
+        XCTAssertEqual(body.conversation(), [ConversationTurn(question: "什么是预训练？", answer: "预训练是第一个阶段[1]。")])
+        let many = (0..<40).map { #"{"role": "user", "content": "q\#($0)"}, {"role": "assistant", "content": "a\#($0)"}"# }.joined(separator: ", ")
+        let long = try JSONDecoder().decode(ChatCompletionBody.self, from: Data(#"{"messages": [\#(many), {"role": "user", "content": "last"}]}"#.utf8))
+        XCTAssertEqual(long.conversation().count, ConversationTurn.maximumRemembered)
+        XCTAssertEqual(long.conversation().last?.question, "q39")
     }
 
     func testUploadNamesNeverLeaveTheFolder() {

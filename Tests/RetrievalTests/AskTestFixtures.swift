@@ -31,6 +31,8 @@ final class ScriptedTestWriter: AnswerWriter {
     let contextLength: Int
     var answer: String
     var prompts: [(system: String, user: String)] = []
+    /// Every prompt whole, turn by turn.
+    var conversations: [[ChatTurn]] = []
 
     init(contextLength: Int = 4096, answer: String) { self.contextLength = contextLength; self.answer = answer }
 
@@ -41,6 +43,7 @@ final class ScriptedTestWriter: AnswerWriter {
                onPiece: (GeneratedPiece) throws -> Void) throws -> GenerationReport {
         let system = turns.first { $0.role == .system }?.content ?? "", user = turns.last { $0.role == .user }?.content ?? ""
         prompts.append((system, user))
+        conversations.append(turns)
         for character in answer { try onPiece(GeneratedPiece(text: String(character))) }
         return GenerationReport(promptTokens: promptTokenCount(system: system, user: user), generatedTokens: answer.count,
                                 timeToFirstTokenMs: 1, decodeTokensPerSecond: 100, stopReason: "eos")

@@ -5,13 +5,15 @@ public struct AskReport: Encodable {
     public var answer: Answer
     /// Per-token pieces with candidates, kept only with --show-probs.
     public var pieces: [GeneratedPiece]?
+    /// The answer's place in a `rag chat` conversation (1 for the first question); absent outside one.
+    public var turn: Int?
 
     public init(answer: Answer, pieces: [GeneratedPiece]?) { self.answer = answer; self.pieces = pieces }
 
     enum Keys: String, CodingKey {
         case question, mode, language, covered, message, bestSimilarity = "best_similarity"
         case bestPassageSimilarity = "best_passage_similarity"
-        case coverageThreshold = "coverage_threshold", sharesTerm = "shares_term", retrieval, generation
+        case coverageThreshold = "coverage_threshold", sharesTerm = "shares_term", retrieval, generation, turn
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -27,6 +29,7 @@ public struct AskReport: Encodable {
         try c.encode(answer.sharesTerm, forKey: .sharesTerm)
         try c.encode(RetrievalPart(answer.retrieval), forKey: .retrieval)
         try c.encode(answer.generation.map { GenerationPart($0, pieces: pieces) }, forKey: .generation)
+        try c.encodeIfPresent(turn, forKey: .turn)
     }
 
     public struct RetrievalPart: Encodable {
@@ -60,6 +63,7 @@ public struct AskReport: Encodable {
         enum Keys: String, CodingKey {
             case answer, citedAnswer = "cited_answer", citations, invalidCitations = "invalid_citations", saidUnknown = "said_unknown", grounding
             case promptTokens = "prompt_tokens", cachedPromptTokens = "cached_prompt_tokens", generatedTokens = "generated_tokens", passagesInPrompt = "passages_in_prompt"
+            case historyTurns = "history_turns"
             case timeToFirstToken = "time_to_first_token_ms", decodeTokensPerSecond = "decode_tokens_per_second"
             case stopReason = "stop_reason", tokens
         }
@@ -76,6 +80,7 @@ public struct AskReport: Encodable {
             try c.encode(generated.report.cachedPromptTokens, forKey: .cachedPromptTokens)
             try c.encode(generated.report.generatedTokens, forKey: .generatedTokens)
             try c.encode(generated.prompt.passages.count, forKey: .passagesInPrompt)
+            try c.encode(generated.prompt.history.count / 2, forKey: .historyTurns)
             try c.encode(generated.report.timeToFirstTokenMs, forKey: .timeToFirstToken)
             try c.encode(generated.report.decodeTokensPerSecond, forKey: .decodeTokensPerSecond)
             try c.encode(generated.report.stopReason, forKey: .stopReason)

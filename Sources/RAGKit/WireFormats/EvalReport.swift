@@ -66,15 +66,10 @@ public struct EvalReport: Encodable {
             let answerableOnes = generated.filter { !$0.question.unanswerable }
             answerable = answerableOnes.count
             falseRefusals = answerableOnes.filter(\.refused).count
-            func median(_ values: [Double]) -> Double? {
-                guard !values.isEmpty else { return nil }
-                let sorted = values.sorted()
-                return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-            }
             let reports = generated.compactMap(\.generationReport)
-            medianTimeToFirstTokenMs = median(reports.map(\.timeToFirstTokenMs))
-            medianDecodeTokensPerSecond = median(reports.filter { $0.generatedTokens > 1 }.map(\.decodeTokensPerSecond))
-            medianPromptTokens = median(reports.map { Double($0.promptTokens) })
+            medianTimeToFirstTokenMs = reports.map(\.timeToFirstTokenMs).median
+            medianDecodeTokensPerSecond = reports.filter { $0.generatedTokens > 1 }.map(\.decodeTokensPerSecond).median
+            medianPromptTokens = reports.map { Double($0.promptTokens) }.median
         }
     }
 
@@ -144,13 +139,9 @@ public struct EvalReport: Encodable {
     }
 
     public var text: String {
-        func row(_ name: String, _ s: RetrievalScores) -> String {
-            name.padding(toLength: 40, withPad: " ", startingAt: 0)
-                + String(format: "%4d  %5.2f %5.2f %5.2f  %6.3f", s.questions, s.recallAt1, s.recallAt5, s.recallAt10, s.mrrAt10)
-        }
-        var lines = ["Retrieval (\(searchMode.rawValue))".padding(toLength: 40, withPad: " ", startingAt: 0) + "   n    R@1   R@5  R@10  MRR@10"]
-        for source in bySource.keys.sorted() { lines.append(row("  " + source, bySource[source]!)) }
-        lines.append(row("  overall", overall))
+        var lines = [RetrievalScores.header("Retrieval (\(searchMode.rawValue))")]
+        for source in bySource.keys.sorted() { lines.append(bySource[source]!.row("  " + source)) }
+        lines.append(overall.row("  overall"))
         let f = { (x: Float?) in x.map { String(format: "%.3f", $0) } ?? "-" }
         lines.append("")
         lines.append("Coverage (thresholds zh \(f(coverage.thresholds["zh"])), en \(f(coverage.thresholds["en"])); lowest answerable best similarity \(f(coverage.lowestAnswerableSimilarity)), highest unanswerable \(f(coverage.highestUnanswerableSimilarity)))")
@@ -182,5 +173,18 @@ public struct EvalReport: Encodable {
             for miss in misses { lines.append("  \(miss.rank.map(String.init) ?? ">10")  \(miss.sources.joined(separator: ",")): \(miss.q)") }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension RetrievalScores {
+    /// The title line of a table of scores.
+    static func header(_ title: String) -> String {
+        title.padding(toLength: 40, withPad: " ", startingAt: 0) + "   n    R@1   R@5  R@10  MRR@10"
+    }
+
+    /// One line of such a table.
+    func row(_ name: String) -> String {
+        name.padding(toLength: 40, withPad: " ", startingAt: 0)
+            + String(format: "%4d  %5.2f %5.2f %5.2f  %6.3f", questions, recallAt1, recallAt5, recallAt10, mrrAt10)
     }
 }

@@ -8,4 +8,11 @@ public enum WireFormat {
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
         return try encoder.encode(value)
     }
+
+    /// The same on one line, for streams of objects (JSON Lines).
+    public static func encodeLine<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return try encoder.encode(value)
+    }
 }

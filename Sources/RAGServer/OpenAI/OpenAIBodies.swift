@@ -46,6 +46,27 @@ struct ChatCompletionBody: Decodable {
         }
         return text
     }
+
+    /// The turns before the question: each user message with the assistant message that answered it, oldest
+    /// first (a user message left unanswered is dropped; system messages are rag's own to write). Messages carry
+    /// text only, so the turns know no cited passages: follow-ups are searched with the earlier question.
+    func conversation() -> [ConversationTurn] {
+        guard let last = messages.lastIndex(where: { $0.role == "user" }) else { return [] }
+        var turns: [ConversationTurn] = [], asked: String?
+        for message in messages[..<last] {
+            let text = message.content?.text ?? ""
+            switch message.role {
+            case "user": asked = text
+            case "assistant":
+                if let question = asked, !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    turns.append(ConversationTurn(question: question, answer: text))
+                }
+                asked = nil
+            default: break
+            }
+        }
+        return Array(turns.suffix(ConversationTurn.maximumRemembered))
+    }
 }
 
 /// A message's content: a string, or an array of parts of which the text parts count.

@@ -51,6 +51,7 @@ struct OpenAIRoutes {
         let question = try Validate.text(try body.question(), field: "messages")
         var settings = AskSettings()
         settings.mode = model.mode
+        settings.conversation = body.conversation()
         try Validate.generation(&settings.generation, maxTokens: body.maxCompletionTokens ?? body.maxTokens, temperature: body.temperature,
                                 topK: nil, topP: body.topP, seed: body.seed, limits: service.settings.limits)
         let completion = ChatCompletion(model: model.rawValue)

@@ -76,7 +76,7 @@ enum PDFLayout {
     /// past the one before, or after a line that ends a sentence well short of the column's width.
     static func paragraphs(_ lines: [PDFLine]) -> [[PDFLine]] {
         let measured = lines.filter { $0.box.height > 0 }
-        guard let lineHeight = median(measured.map(\.box.height)), let width = median(measured.map(\.box.width)) else {
+        guard let lineHeight = measured.map(\.box.height).median, let width = measured.map(\.box.width).median else {
             return lines.map { [$0] }
         }
         let gaps: [Double] = zip(measured, measured.dropFirst()).map { pair in pair.1.box.top - pair.0.box.bottom }
@@ -108,10 +108,6 @@ enum PDFLayout {
     }
 
     static let sentenceEnds: Set<Unicode.Scalar> = ["。", "！", "？", "：", ".", "!", "?", ":", "；", ";", "”", "」"]
-
-    static func median(_ values: [Double]) -> Double? {
-        values.isEmpty ? nil : values.sorted()[values.count / 2]
-    }
 
     static func lowerQuartile(_ values: [Double]) -> Double? {
         values.isEmpty ? nil : values.sorted()[values.count / 4]
