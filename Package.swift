@@ -84,6 +84,6 @@ let package = Package(
                     swiftSettings: nativeCPU),
         .testTarget(name: "RAGMCPTests", dependencies: ["RAGMCP", "RAGKit", "Kernels", "Retrieval", "Store", "ModelFiles", .product(name: "MCP", package: "swift-sdk")],
                     swiftSettings: nativeCPU),
-        .testTarget(name: "RAGCommandTests", dependencies: ["rag", "Store"], swiftSettings: nativeCPU),
+        .testTarget(name: "RAGCommandTests", dependencies: ["rag", "RAGKit", "Retrieval", "Store", "Kernels"], swiftSettings: nativeCPU),
     ]
 )

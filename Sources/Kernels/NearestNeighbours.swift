@@ -25,16 +25,22 @@ public enum NearestNeighbours {
     /// row) is given, so a filtered search still finds `k` rows when that many are admitted.
     public static func topK(query: UnsafePointer<Float>, matrix: UnsafePointer<Float>, rows: Int, dimension: Int,
                             k: Int, admitted: UnsafePointer<Bool>? = nil, parallelism: Parallelism) -> [ScoredRow] {
+        guard dimension > 0 else { return [] }
+        return inBands(rows: rows, k: k, parallelism: parallelism) { band, k in
+            scan(query: query, matrix: matrix, rows: band, dimension: dimension, k: k, admitted: admitted)
+        }
+    }
+
+    /// The best `k` of `rows`, with each thread's band of rows ranked by `scan` (band, k) and the winners merged.
+    static func inBands(rows: Int, k: Int, parallelism: Parallelism,
+                        scan: (Range<Int>, Int) -> [ScoredRow]) -> [ScoredRow] {
         let k = min(k, rows)
-        guard k > 0, dimension > 0 else { return [] }
+        guard k > 0 else { return [] }
         let bands = max(1, min(parallelism.threads, rows / rowsPerThreadMinimum))
         var perBand = [[ScoredRow]](repeating: [], count: bands)
         perBand.withUnsafeMutableBufferPointer { results in
             Parallelism(threads: bands).forEachChunk(of: bands) { bandRange in
-                for band in bandRange {
-                    let lo = rows * band / bands, hi = rows * (band + 1) / bands
-                    results[band] = scan(query: query, matrix: matrix, rows: lo..<hi, dimension: dimension, k: k, admitted: admitted)
-                }
+                for band in bandRange { results[band] = scan(rows * band / bands..<rows * (band + 1) / bands, k) }
             }
         }
         var merged = BoundedHeap(capacity: k)

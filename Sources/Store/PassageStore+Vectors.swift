@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Kernels
 
 /// Vector storage: float32 little-endian BLOBs, read back as one contiguous matrix for exact search.
 extension PassageStore {
@@ -8,37 +9,55 @@ extension PassageStore {
         try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM chunk_vectors)") ?? false }
     }
 
-    /// Every vector written by encoder `model`, in chunk-id order, as one row-major matrix read in one
-    /// sequential scan (each row is a byte copy of its BLOB). Rows of the wrong length are an error.
+    /// Every vector written by encoder `model`, in chunk-id order, quantised to 8 bits per value as it is
+    /// read in one sequential scan (the f32 matrix is never held whole: searches rank its candidates again
+    /// with `passageVectors`). Rows of the wrong length are an error.
     public func vectorMatrix(model: String) throws -> VectorMatrix {
-        guard let dimension = try metadata(.encoderDimension).flatMap(Int.init),
+        guard let dimension = try metadata(.encoderDimension).flatMap(Int.init), dimension > 0,
               try metadata(.encoderModel) == model else {
-            return VectorMatrix(chunkIDs: [], values: [], dimension: 0)
+            return VectorMatrix(chunkIDs: [], rows: QuantisedRows(dimension: 1))
         }
         return try read { db in
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_vectors WHERE model_id = ?", arguments: [model]) ?? 0
             var chunkIDs: [Int64] = []
             chunkIDs.reserveCapacity(count)
-            var values = [Float](repeating: 0, count: count * dimension)
-            let rowBytes = dimension * MemoryLayout<Float>.size
+            var quantised = QuantisedRows(dimension: dimension)
+            quantised.reserveCapacity(count)
+            var scratch = [Float](repeating: 0, count: dimension)
             let rows = try Row.fetchCursor(db, sql: "SELECT chunk_id, vector FROM chunk_vectors WHERE model_id = ? ORDER BY chunk_id",
                                            arguments: [model])
-            try values.withUnsafeMutableBytes { destination in
-                while let row = try rows.next() {
-                    guard chunkIDs.count < count else { break }  // rows added since the count: ignore them
-                    let offset = chunkIDs.count * rowBytes
-                    try row.withUnsafeData(atIndex: 1) { data in
-                        guard let data, data.count == rowBytes else {
-                            throw StoreError.dimensionMismatch(expected: dimension, got: (data?.count ?? 0) / MemoryLayout<Float>.size)
-                        }
-                        data.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: destination[offset..<(offset + rowBytes)]))
+            while let row = try rows.next() {
+                guard chunkIDs.count < count else { break }  // rows added since the count: ignore them
+                try row.withUnsafeData(atIndex: 1) { data in
+                    guard let data, data.count == dimension * MemoryLayout<Float>.size else {
+                        throw StoreError.dimensionMismatch(expected: dimension, got: (data?.count ?? 0) / MemoryLayout<Float>.size)
                     }
-                    chunkIDs.append(row[0])
+                    scratch.withUnsafeMutableBytes { _ = data.copyBytes(to: $0) }
                 }
+                VectorBlob.fixByteOrder(&scratch)
+                scratch.withUnsafeBufferPointer { quantised.append($0) }
+                chunkIDs.append(row[0])
             }
-            values.removeLast(values.count - chunkIDs.count * dimension)
-            VectorBlob.fixByteOrder(&values)
-            return VectorMatrix(chunkIDs: chunkIDs, values: values, dimension: dimension)
+            return VectorMatrix(chunkIDs: chunkIDs, rows: quantised)
+        }
+    }
+
+    /// The exact f32 vectors of some chunks written by encoder `model` (chunks without one are left out).
+    public func passageVectors(chunkIDs: [Int64], model: String) throws -> [Int64: [Float]] {
+        guard !chunkIDs.isEmpty, let dimension = try metadata(.encoderDimension).flatMap(Int.init) else { return [:] }
+        return try read { db in
+            var result: [Int64: [Float]] = [:]
+            let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(db, sql: "SELECT chunk_id, vector FROM chunk_vectors WHERE model_id = ? AND chunk_id IN (\(placeholders))",
+                                           arguments: StatementArguments([model as DatabaseValueConvertible] + chunkIDs))
+            while let row = try rows.next() {
+                let blob: Data = row[1]
+                guard blob.count == dimension * MemoryLayout<Float>.size else {
+                    throw StoreError.dimensionMismatch(expected: dimension, got: blob.count / MemoryLayout<Float>.size)
+                }
+                result[row[0]] = VectorBlob.decode(blob)
+            }
+            return result
         }
     }
 }

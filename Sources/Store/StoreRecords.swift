@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// A document as the store remembers it: enough to decide whether a file on disk changed.
 public struct StoredDocument: Equatable, Sendable {
@@ -119,14 +120,16 @@ public struct LexicalHit: Equatable, Sendable {
     public var score: Double
 }
 
-/// All vectors of one encoder as one contiguous row-major matrix, ready for a SIMD scan.
+/// All passage vectors of one encoder as one contiguous row-major matrix of 8-bit codes, ready for a SIMD scan.
 public struct VectorMatrix: Sendable {
-    /// Row i of `values` belongs to chunk `chunkIDs[i]`.
+    /// Row i of `rows` belongs to chunk `chunkIDs[i]`.
     public var chunkIDs: [Int64]
-    /// chunkIDs.count × dimension floats.
-    public var values: [Float]
-    public var dimension: Int
+    /// The vectors, 8 bits per value: what a search scans before it ranks candidates by their exact vectors.
+    public var rows: QuantisedRows
 
+    public init(chunkIDs: [Int64], rows: QuantisedRows) { self.chunkIDs = chunkIDs; self.rows = rows }
+
+    public var dimension: Int { rows.dimension }
     public var count: Int { chunkIDs.count }
 }
 

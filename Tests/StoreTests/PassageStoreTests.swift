@@ -158,8 +158,13 @@ final class PassageStoreTests: XCTestCase {
         try store.replaceDocument(document("b.txt"), chunks: [chunk("三")], vectors: DocumentVectors(modelID: "m", passages: [[7, 8, 9]]))
         let matrix = try store.vectorMatrix(model: "m")
         XCTAssertEqual(matrix.dimension, 3)
-        XCTAssertEqual(matrix.values, [1, 2, 3, 4, 5, 6, 7, 8, 9])
         XCTAssertEqual(matrix.chunkIDs.count, 3)
+        let exact = try store.passageVectors(chunkIDs: matrix.chunkIDs, model: "m")
+        XCTAssertEqual(matrix.chunkIDs.map { exact[$0] }, [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+        for (row, expected) in [[Float(1), 2, 3], [4, 5, 6], [7, 8, 9]].enumerated() {
+            for (got, want) in zip(matrix.rows.dequantised(row: row), expected) { XCTAssertEqual(got, want, accuracy: expected.max()! / 254) }
+        }
+        XCTAssertEqual(try store.passageVectors(chunkIDs: matrix.chunkIDs, model: "other"), [:])
         XCTAssertEqual(try store.chunks(ids: matrix.chunkIDs).map(\.text), ["一", "二", "三"])
         XCTAssertEqual(try store.vectorMatrix(model: "other").count, 0)
         XCTAssertEqual(VectorBlob.decode(VectorBlob.encode([1.5, -2])), [1.5, -2])
@@ -212,7 +217,8 @@ final class PassageStoreTests: XCTestCase {
         let store = try PassageStore.open(at: indexPath, create: false)
         XCTAssertEqual(try store.metadata(.schemaVersion), String(SchemaMigrations.currentVersion))
         XCTAssertEqual(try store.document(atAbsolutePath: "/docs/a.txt")?.hasSentenceVectors, false)
-        XCTAssertEqual(try store.vectorMatrix(model: "m").values, [1, 0])
+        XCTAssertEqual(try store.vectorMatrix(model: "m").count, 1)
+        XCTAssertEqual(try store.passageVectors(chunkIDs: [1], model: "m"), [1: [1, 0]])
         XCTAssertEqual(try store.sentenceVectors(chunkIDs: [1]), [:])
     }
 
