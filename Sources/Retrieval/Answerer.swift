@@ -147,12 +147,15 @@ public final class Answerer {
 
     /// The best sentence's share of a dense score (see `PassageScoring`).
     public var sentenceWeight: Float { retriever.sentenceWeight }
+    public var fusion: Fusion { retriever.fusion }
 
     public init(store: PassageStore, embedder: TextEmbedder, parallelism: Parallelism = .allCores,
-                sentenceWeight: Float = PassageScoring.sentenceWeight, makeWriter: @escaping () throws -> AnswerWriter) {
+                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .reciprocalRank,
+                makeWriter: @escaping () throws -> AnswerWriter) {
         self.store = store
         self.embedder = QueryVectorMemo(embedder)
-        self.retriever = Retriever(store: store, embedder: self.embedder, parallelism: parallelism, sentenceWeight: sentenceWeight)
+        self.retriever = Retriever(store: store, embedder: self.embedder, parallelism: parallelism, sentenceWeight: sentenceWeight,
+                                   fusion: fusion)
         self.makeWriter = makeWriter
     }
 

@@ -8,8 +8,17 @@ public enum SearchMode: String, CaseIterable, Sendable, Codable {
     /// Cosine similarity between the query's vector and every stored passage vector, blended with the
     /// passage's best sentence (`PassageScoring`).
     case dense
-    /// Reciprocal-rank fusion of the two.
+    /// The two fused (`Fusion`).
     case hybrid
+}
+
+/// How hybrid search fuses its ranking by meaning with its ranking by words.
+public enum Fusion: Equatable, Sendable {
+    /// Reciprocal-rank fusion (Cormack et al. 2009): each ranking gives 1 / (60 + rank); scores are ignored.
+    case reciprocalRank
+    /// Score-normalised convex fusion: each ranking's scores scaled to 0…1 over its candidates (min–max), then
+    /// `denseWeight` · meaning + (1 − `denseWeight`) · words; a passage missing from a ranking gets 0 from it.
+    case convex(denseWeight: Double)
 }
 
 /// One ranked passage.
@@ -60,12 +69,15 @@ public final class Retriever {
 
     /// The best sentence's share of a dense score; `rag eval --sentence-weight` varies it (0: passages only).
     public let sentenceWeight: Float
+    /// How hybrid search fuses; `rag eval --fusion` varies it.
+    public let fusion: Fusion
 
     private var matrix: VectorMatrix?
 
     public init(store: PassageStore, embedder: TextEmbedder?, parallelism: Parallelism = .allCores,
-                sentenceWeight: Float = PassageScoring.sentenceWeight) {
+                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .reciprocalRank) {
         self.store = store; self.embedder = embedder; self.parallelism = parallelism; self.sentenceWeight = sentenceWeight
+        self.fusion = fusion
     }
 
     /// Hybrid when the index has vectors and an encoder is available to embed the query, else lexical.
@@ -137,7 +149,11 @@ public final class Retriever {
             let byWords = try lexical(query, limit: depth, documents: documents)
             noteMeaning(byMeaning)
             noteWords(byWords)
-            ranked = Array(Self.fuse([byMeaning.map { ($0.chunkID, $0.score) }, byWords]).prefix(k))
+            let meaning = byMeaning.map { (chunkID: $0.chunkID, score: $0.score) }
+            switch fusion {
+            case .reciprocalRank: ranked = Array(Self.fuse([meaning, byWords]).prefix(k))
+            case .convex(let denseWeight): ranked = Array(Self.convexFuse(meaning: meaning, words: byWords, denseWeight: denseWeight).prefix(k))
+            }
             for item in ranked { explain(item.chunkID) { $0.fusedScore = item.score } }
         }
         return try hits(ranked, explanations: explanations, mode: mode)
@@ -234,6 +250,19 @@ public final class Retriever {
         return NearestNeighbours.rescored(approximate, k: k) { row in
             exact[matrix.chunkIDs[row]].map { VectorMath.dot(vector, $0, count: vector.count) }
         }
+    }
+
+    /// Convex fusion of min–max normalised scores (see `Fusion.convex`); ties by chunk id.
+    static func convexFuse(meaning: [(chunkID: Int64, score: Double)], words: [(chunkID: Int64, score: Double)],
+                           denseWeight: Double) -> [(chunkID: Int64, score: Double)] {
+        var fused: [Int64: Double] = [:]
+        for (ranking, weight) in [(meaning, denseWeight), (words, 1 - denseWeight)] {
+            guard let high = ranking.map(\.score).max(), let low = ranking.map(\.score).min() else { continue }
+            let span = high - low
+            for item in ranking { fused[item.chunkID, default: 0] += weight * (span > 0 ? (item.score - low) / span : 1) }
+        }
+        return fused.map { (chunkID: $0.key, score: $0.value) }
+            .sorted { $0.score > $1.score || ($0.score == $1.score && $0.chunkID < $1.chunkID) }
     }
 
     /// Reciprocal-rank fusion: each ranking gives 1 / (fusionConstant + rank) to its items; ties by chunk id.

@@ -33,6 +33,12 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("sentence-weight"), parsing: .unconditional, help: "Share of a passage's best sentence in its dense score (0: the passage's own cosine only).")
     var sentenceWeight = PassageScoring.sentenceWeight
 
+    @Option(help: ArgumentHelp("How hybrid search fuses its two rankings: rrf (reciprocal rank) or convex (min–max normalised scores, weighted by --dense-weight).", valueName: "rrf|convex"))
+    var fusion = "rrf"
+
+    @Option(name: .customLong("dense-weight"), parsing: .unconditional, help: "With --fusion convex: the share of meaning (dense) in the fused score; the rest is words (BM25).")
+    var denseWeight = 0.5
+
     @Option(name: .customLong("follow-up-search"), help: ArgumentHelp("How a conversation's follow-ups are searched for their answers: \(FollowUpSearch.allCases.map(\.rawValue).joined(separator: ", ")) (recall is reported for all).", valueName: "way"))
     var followUpSearch = FollowUpSearch.default
 
@@ -47,12 +53,15 @@ struct EvalCommand: ParsableCommand {
         if !(0...1).contains(sentenceWeight) { throw ValidationError("--sentence-weight must be between 0 and 1") }
         if !lexicalWeight.isFinite { throw ValidationError("--lexical-weight must be a number") }
         if let coverageThreshold, !(-1...1).contains(coverageThreshold) { throw ValidationError("--coverage-threshold must be between -1 and 1") }
+        if !["rrf", "convex"].contains(fusion) { throw ValidationError("--fusion must be rrf or convex") }
+        if !(0...1).contains(denseWeight) { throw ValidationError("--dense-weight must be between 0 and 1") }
     }
 
     func run() throws {
         let loaded = try EvalSet.loadFile(path: file)
         let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
-        let answerer = try session.answerer(sentenceWeight: sentenceWeight)
+        let answerer = try session.answerer(sentenceWeight: sentenceWeight,
+                                            fusion: fusion == "convex" ? .convex(denseWeight: denseWeight) : .reciprocalRank)
         var settings = AskSettings()
         settings.k = k
         if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }

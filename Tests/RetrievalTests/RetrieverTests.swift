@@ -110,6 +110,19 @@ final class RetrieverTests: XCTestCase {
         XCTAssertEqual(fused[0].score, 1 / 62.0 + 1 / 61.0, accuracy: 1e-12)
     }
 
+    /// Convex fusion looks at scores, not ranks: the clear lexical winner comes first when words weigh most, the
+    /// dense winner when meaning does, and a passage found by both sits between.
+    func testConvexFusionWeighsNormalisedScores() {
+        let meaning: [(chunkID: Int64, score: Double)] = [(1, 0.90), (2, 0.89), (3, 0.80)]
+        let words: [(chunkID: Int64, score: Double)] = [(4, 30), (2, 5), (3, 1)]
+        let wordy = Retriever.convexFuse(meaning: meaning, words: words, denseWeight: 0.3)
+        XCTAssertEqual(wordy.map(\.chunkID), [4, 2, 1, 3])
+        XCTAssertEqual(wordy[1].score, 0.3 * 0.9 + 0.7 * (4.0 / 29), accuracy: 1e-9)
+        XCTAssertEqual(Retriever.convexFuse(meaning: meaning, words: words, denseWeight: 0.9).map(\.chunkID), [1, 2, 4, 3])
+        XCTAssertEqual(Retriever.convexFuse(meaning: meaning, words: [], denseWeight: 0.5).map(\.chunkID), [1, 2, 3],
+                       "one empty ranking leaves the other's order")
+    }
+
     func testDenseScoreBlendsThePassageWithItsBestSentence() {
         XCTAssertEqual(PassageScoring.score(passage: 0.8, bestSentence: 0.9), 0.85, accuracy: 1e-6)
         XCTAssertEqual(PassageScoring.score(passage: 0.8, bestSentence: nil), 0.8, "no sentence vectors: the passage's own cosine")

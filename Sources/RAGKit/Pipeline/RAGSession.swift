@@ -102,12 +102,12 @@ public final class RAGSession {
         try answerer(sentenceWeight: sentenceWeight, onLoadingGenerator: onLoadingGenerator).answer(question, settings: settings, onEvent: onEvent)
     }
 
-    /// The answerer for the current index, built once per index version and sentence weight.
-    public func answerer(sentenceWeight: Float = PassageScoring.sentenceWeight,
+    /// The answerer for the current index, built once per index version, sentence weight and fusion.
+    public func answerer(sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .reciprocalRank,
                          onLoadingGenerator: @escaping () -> Void = {}) throws -> Answerer {
         let store = try currentStore()
-        if let answerer, answerer.sentenceWeight == sentenceWeight { return answerer }
-        let made = Answerer(store: store, embedder: try loadedEmbedder(), parallelism: parallelism, sentenceWeight: sentenceWeight,
+        if let answerer, answerer.sentenceWeight == sentenceWeight, answerer.fusion == fusion { return answerer }
+        let made = Answerer(store: store, embedder: try loadedEmbedder(), parallelism: parallelism, sentenceWeight: sentenceWeight, fusion: fusion,
                             makeWriter: { [unowned self] in try self.loadedWriter(onLoading: onLoadingGenerator) })
         answerer = made
         return made
