@@ -150,7 +150,7 @@ public final class Answerer {
     public var fusion: Fusion { retriever.fusion }
 
     public init(store: PassageStore, embedder: TextEmbedder, parallelism: Parallelism = .allCores,
-                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .reciprocalRank,
+                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default,
                 makeWriter: @escaping () throws -> AnswerWriter) {
         self.store = store
         self.embedder = QueryVectorMemo(embedder)

@@ -15,7 +15,8 @@ public struct RankExplanation: Equatable, Sendable {
     public var passageCosine: Float?
     public var bestSentenceCosine: Float?
     public var denseScore: Double?
-    /// Hybrid only: the reciprocal-rank fusion score, Σ 1 / (60 + rank) over the rankings that found the passage.
+    /// Hybrid only: the fused score, w · normalised dense score + (1 − w) · normalised BM25 (`Fusion.convex`,
+    /// the default), or Σ 1 / (60 + rank) over the rankings that found the passage (`Fusion.reciprocalRank`).
     public var fusedScore: Double?
 
     public init(mode: SearchMode) { self.mode = mode }

@@ -17,8 +17,21 @@ public enum Fusion: Equatable, Sendable {
     /// Reciprocal-rank fusion (Cormack et al. 2009): each ranking gives 1 / (60 + rank); scores are ignored.
     case reciprocalRank
     /// Score-normalised convex fusion: each ranking's scores scaled to 0…1 over its candidates (min–max), then
-    /// `denseWeight` · meaning + (1 − `denseWeight`) · words; a passage missing from a ranking gets 0 from it.
-    case convex(denseWeight: Double)
+    /// w · meaning + (1 − w) · words, with w chosen by the question's language (an English question about
+    /// Chinese documents shares few words with them, so BM25 mostly ranks noise); a passage missing from a
+    /// ranking gets 0 from it.
+    case convex(chinese: Double, english: Double)
+
+    /// Convex, 0.6 meaning for Chinese questions and 0.8 for English ones: chosen on the tuning sets of the
+    /// dev corpus and of Corpus/ (RRF ranked below dense search alone on the dev corpus); held out, the dev
+    /// corpus's R@5 / MRR@10 goes from 0.77 / 0.708 with RRF to 0.90 / 0.800 (BENCHMARKS.md, "Fusion").
+    public static let `default` = Fusion.convex(chinese: 0.6, english: 0.8)
+
+    /// The dense share w of a convex fusion for a question in `language`.
+    func denseWeight(for language: QuestionLanguage) -> Double? {
+        guard case .convex(let chinese, let english) = self else { return nil }
+        return language == .chinese ? chinese : english
+    }
 }
 
 /// One ranked passage.
@@ -69,13 +82,13 @@ public final class Retriever {
 
     /// The best sentence's share of a dense score; `rag eval --sentence-weight` varies it (0: passages only).
     public let sentenceWeight: Float
-    /// How hybrid search fuses; `rag eval --fusion` varies it.
+    /// How hybrid search fuses (a follow-up's several queries are always fused by rank); `rag eval --fusion` varies it.
     public let fusion: Fusion
 
     private var matrix: VectorMatrix?
 
     public init(store: PassageStore, embedder: TextEmbedder?, parallelism: Parallelism = .allCores,
-                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .reciprocalRank) {
+                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default) {
         self.store = store; self.embedder = embedder; self.parallelism = parallelism; self.sentenceWeight = sentenceWeight
         self.fusion = fusion
     }
@@ -152,7 +165,9 @@ public final class Retriever {
             let meaning = byMeaning.map { (chunkID: $0.chunkID, score: $0.score) }
             switch fusion {
             case .reciprocalRank: ranked = Array(Self.fuse([meaning, byWords]).prefix(k))
-            case .convex(let denseWeight): ranked = Array(Self.convexFuse(meaning: meaning, words: byWords, denseWeight: denseWeight).prefix(k))
+            case .convex:
+                let denseWeight = fusion.denseWeight(for: QuestionLanguage(of: query)) ?? 1
+                ranked = Array(Self.convexFuse(meaning: meaning, words: byWords, denseWeight: denseWeight).prefix(k))
             }
             for item in ranked { explain(item.chunkID) { $0.fusedScore = item.score } }
         }

@@ -34,10 +34,13 @@ struct EvalCommand: ParsableCommand {
     var sentenceWeight = PassageScoring.sentenceWeight
 
     @Option(help: ArgumentHelp("How hybrid search fuses its two rankings: rrf (reciprocal rank) or convex (min–max normalised scores, weighted by --dense-weight).", valueName: "rrf|convex"))
-    var fusion = "rrf"
+    var fusion = "convex"
 
-    @Option(name: .customLong("dense-weight"), parsing: .unconditional, help: "With --fusion convex: the share of meaning (dense) in the fused score; the rest is words (BM25).")
-    var denseWeight = 0.5
+    @Option(name: .customLong("dense-weight"), parsing: .unconditional, help: "With --fusion convex: the share of meaning (dense) in the fused score of a Chinese question; the rest is words (BM25). Default: rag's, 0.6.")
+    var denseWeight: Double?
+
+    @Option(name: .customLong("dense-weight-english"), parsing: .unconditional, help: "The same for English questions (default: --dense-weight if given, else rag's 0.8).")
+    var denseWeightEnglish: Double?
 
     @Option(name: .customLong("follow-up-search"), help: ArgumentHelp("How a conversation's follow-ups are searched for their answers: \(FollowUpSearch.allCases.map(\.rawValue).joined(separator: ", ")) (recall is reported for all).", valueName: "way"))
     var followUpSearch = FollowUpSearch.default
@@ -54,14 +57,16 @@ struct EvalCommand: ParsableCommand {
         if !lexicalWeight.isFinite { throw ValidationError("--lexical-weight must be a number") }
         if let coverageThreshold, !(-1...1).contains(coverageThreshold) { throw ValidationError("--coverage-threshold must be between -1 and 1") }
         if !["rrf", "convex"].contains(fusion) { throw ValidationError("--fusion must be rrf or convex") }
-        if !(0...1).contains(denseWeight) { throw ValidationError("--dense-weight must be between 0 and 1") }
+        if !(0...1).contains(denseWeight ?? 0) || !(0...1).contains(denseWeightEnglish ?? 0) {
+            throw ValidationError("--dense-weight and --dense-weight-english must be between 0 and 1")
+        }
     }
 
     func run() throws {
         let loaded = try EvalSet.loadFile(path: file)
         let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
         let answerer = try session.answerer(sentenceWeight: sentenceWeight,
-                                            fusion: fusion == "convex" ? .convex(denseWeight: denseWeight) : .reciprocalRank)
+                                            fusion: fusion == "convex" ? convexFusion : .reciprocalRank)
         var settings = AskSettings()
         settings.k = k
         if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }
@@ -72,6 +77,12 @@ struct EvalCommand: ParsableCommand {
         case .questions(let questions): try evaluate(questions, answerer: answerer, settings: settings)
         case .conversations(let conversations): try evaluate(conversations, answerer: answerer, settings: settings)
         }
+    }
+
+    /// rag's convex fusion, with the weights given on the command line.
+    var convexFusion: Fusion {
+        guard case .convex(let chinese, let english) = Fusion.default else { return Fusion.default }
+        return .convex(chinese: denseWeight ?? chinese, english: denseWeightEnglish ?? denseWeight ?? english)
     }
 
     func evaluate(_ questions: [EvalQuestion], answerer: Answerer, settings: AskSettings) throws {

@@ -70,9 +70,14 @@ final class RetrieverTests: XCTestCase {
         }
     }
 
-    /// Each hit says where each ranking put it; the fused score is RRF over those ranks.
+    /// Each hit says where each ranking put it; with RRF the fused score is the sum over those ranks, and with
+    /// the default convex fusion it is the hit's score.
     func testEveryHitExplainsItsRanks() throws {
-        let retriever = try retriever(embedder: HashedBigramEmbedder())
+        let embedder = HashedBigramEmbedder()
+        let defaultFused = try XCTUnwrap(retriever(embedder: embedder).search("预训练", mode: .hybrid, k: 3).first)
+        XCTAssertEqual(defaultFused.explanation.fusedScore, defaultFused.score)
+        XCTAssertTrue(defaultFused.explanation.summary.contains("fused"), defaultFused.explanation.summary)
+        let retriever = Retriever(store: try PassageStore.open(at: folder.indexPath, create: false), embedder: embedder, fusion: .reciprocalRank)
         let hybrid = try retriever.search("预训练", mode: .hybrid, k: 3)
         let top = try XCTUnwrap(hybrid.first)
         XCTAssertEqual(top.explanation.mode, .hybrid)

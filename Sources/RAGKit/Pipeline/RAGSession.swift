@@ -103,7 +103,7 @@ public final class RAGSession {
     }
 
     /// The answerer for the current index, built once per index version, sentence weight and fusion.
-    public func answerer(sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .reciprocalRank,
+    public func answerer(sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default,
                          onLoadingGenerator: @escaping () -> Void = {}) throws -> Answerer {
         let store = try currentStore()
         if let answerer, answerer.sentenceWeight == sentenceWeight, answerer.fusion == fusion { return answerer }
