@@ -18,6 +18,8 @@ public struct RankExplanation: Equatable, Sendable {
     /// Hybrid only: the fused score, w · normalised dense score + (1 − w) · normalised BM25 (`Fusion.convex`,
     /// the default), or Σ 1 / (60 + rank) over the rankings that found the passage (`Fusion.reciprocalRank`).
     public var fusedScore: Double?
+    /// Convex fusion only: the share w of meaning in `fusedScore` (the rest is words), for the question's language.
+    public var denseWeight: Double?
 
     public init(mode: SearchMode) { self.mode = mode }
 
@@ -37,7 +39,10 @@ public struct RankExplanation: Equatable, Sendable {
                 parts.append("meaning: not among the candidates")
             }
         }
-        if let fusedScore { parts.append("fused " + format(fusedScore, "%.4f")) }
+        if let fusedScore {
+            let weights = denseWeight.map { " = " + format($0, "%.1f") + " × meaning + " + format(1 - $0, "%.1f") + " × words, each scaled to 0…1" } ?? ""
+            parts.append("fused " + format(fusedScore, "%.4f") + weights)
+        }
         return parts.joined(separator: " · ")
     }
 

@@ -163,13 +163,13 @@ public final class Retriever {
             noteMeaning(byMeaning)
             noteWords(byWords)
             let meaning = byMeaning.map { (chunkID: $0.chunkID, score: $0.score) }
-            switch fusion {
-            case .reciprocalRank: ranked = Array(Self.fuse([meaning, byWords]).prefix(k))
-            case .convex:
-                let denseWeight = fusion.denseWeight(for: QuestionLanguage(of: query)) ?? 1
+            let denseWeight = fusion.denseWeight(for: QuestionLanguage(of: query))
+            if let denseWeight {
                 ranked = Array(Self.convexFuse(meaning: meaning, words: byWords, denseWeight: denseWeight).prefix(k))
+            } else {
+                ranked = Array(Self.fuse([meaning, byWords]).prefix(k))
             }
-            for item in ranked { explain(item.chunkID) { $0.fusedScore = item.score } }
+            for item in ranked { explain(item.chunkID) { $0.fusedScore = item.score; $0.denseWeight = denseWeight } }
         }
         return try hits(ranked, explanations: explanations, mode: mode)
     }
