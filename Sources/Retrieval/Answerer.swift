@@ -175,9 +175,7 @@ public final class Answerer {
         // A follow-up ("它要多少算力？") may say little by itself: it is covered when it or the query it was
         // searched with is close enough to a passage sentence, and shares a term with the index.
         let searchedTexts = ([question] + query.texts).uniqued()
-        let best = try searchedTexts.map { text in
-            try pool.similarities(to: text == question ? queryVector : embedder.embedQuery(text)).max() ?? -1
-        }.max() ?? -1
+        let best = try searchedTexts.map { try pool.similarities(to: embedder.embedQuery($0)).max() ?? -1 }.max() ?? -1
         let threshold = settings.coverage.threshold(for: language)
         let sharesTerm = try searchedTexts.contains { try !retriever.search(SearchQuery($0), mode: .lexical, k: 1, documents: documents).isEmpty }
         var retrieval = RetrievedAnswer(hits: hits, quotes: nil)

@@ -241,7 +241,8 @@ public final class Retriever {
             let chunks = Set(try store.chunkIDs(ofDocuments: documents))
             return matrix.chunkIDs.map(chunks.contains)
         }
-        let candidates = try nearest(vector, in: matrix, k: max(limit, PassageScoring.candidateDepth), admitted: admitted)
+        let candidates = try nearest(vector, in: matrix, model: embedder.modelID, k: max(limit, PassageScoring.candidateDepth),
+                                     admitted: admitted)
             .map { (chunkID: matrix.chunkIDs[$0.row], cosine: $0.score) }
         let sentences = try store.sentenceVectors(chunkIDs: candidates.map(\.chunkID))
         let rescored = candidates.map { candidate in
@@ -258,10 +259,10 @@ public final class Retriever {
     public static let rescoringFactor = 2
 
     /// The `k` rows nearest `vector` by exact cosine: the quantised matrix's top `rescoringFactor`·k, ranked again
-    /// by their f32 vectors read from the store.
-    func nearest(_ vector: [Float], in matrix: VectorMatrix, k: Int, admitted: [Bool]?) throws -> [NearestNeighbours.ScoredRow] {
+    /// by their f32 vectors (encoder `model`'s) read from the store.
+    func nearest(_ vector: [Float], in matrix: VectorMatrix, model: String, k: Int, admitted: [Bool]?) throws -> [NearestNeighbours.ScoredRow] {
         let approximate = matrix.rows.topK(query: vector, k: k * Self.rescoringFactor, admitted: admitted, parallelism: parallelism)
-        let exact = try store.passageVectors(chunkIDs: approximate.map { matrix.chunkIDs[$0.row] }, model: embedder?.modelID ?? "")
+        let exact = try store.passageVectors(chunkIDs: approximate.map { matrix.chunkIDs[$0.row] }, model: model)
         return NearestNeighbours.rescored(approximate, k: k) { row in
             exact[matrix.chunkIDs[row]].map { VectorMath.dot(vector, $0, count: vector.count) }
         }

@@ -33,8 +33,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("sentence-weight"), parsing: .unconditional, help: "Share of a passage's best sentence in its dense score (0: the passage's own cosine only).")
     var sentenceWeight = PassageScoring.sentenceWeight
 
-    @Option(help: ArgumentHelp("How hybrid search fuses its two rankings: rrf (reciprocal rank) or convex (min–max normalised scores, weighted by --dense-weight).", valueName: "rrf|convex"))
-    var fusion = "convex"
+    enum FusionChoice: String, ExpressibleByArgument { case rrf, convex }
+
+    @Option(help: "How hybrid search fuses its two rankings: rrf (reciprocal rank) or convex (min–max normalised scores, weighted by --dense-weight).")
+    var fusion = FusionChoice.convex
 
     @Option(name: .customLong("dense-weight"), parsing: .unconditional, help: "With --fusion convex: the share of meaning (dense) in the fused score of a Chinese question; the rest is words (BM25). Default: rag's, 0.6.")
     var denseWeight: Double?
@@ -56,7 +58,6 @@ struct EvalCommand: ParsableCommand {
         if !(0...1).contains(sentenceWeight) { throw ValidationError("--sentence-weight must be between 0 and 1") }
         if !lexicalWeight.isFinite { throw ValidationError("--lexical-weight must be a number") }
         if let coverageThreshold, !(-1...1).contains(coverageThreshold) { throw ValidationError("--coverage-threshold must be between -1 and 1") }
-        if !["rrf", "convex"].contains(fusion) { throw ValidationError("--fusion must be rrf or convex") }
         if !(0...1).contains(denseWeight ?? 0) || !(0...1).contains(denseWeightEnglish ?? 0) {
             throw ValidationError("--dense-weight and --dense-weight-english must be between 0 and 1")
         }
@@ -66,7 +67,7 @@ struct EvalCommand: ParsableCommand {
         let loaded = try EvalSet.loadFile(path: file)
         let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
         let answerer = try session.answerer(sentenceWeight: sentenceWeight,
-                                            fusion: fusion == "convex" ? convexFusion : .reciprocalRank)
+                                            fusion: fusion == .convex ? convexFusion : .reciprocalRank)
         var settings = AskSettings()
         settings.k = k
         if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }

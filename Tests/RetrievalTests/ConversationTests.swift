@@ -90,7 +90,9 @@ final class ConversationTests: XCTestCase {
         XCTAssertEqual(turn.citedChunkIDs, [first.generation!.prompt.passages[0].chunk.id])
 
         settings.conversation = [turn]
+        let embeddedBefore = index.embedder.queriesEmbedded
         let followUp = try answerer.answer("它要人工标注吗？", settings: settings)
+        XCTAssertEqual(index.embedder.queriesEmbedded - embeddedBefore, 2, "the question and the joined query once each (the generated sentence is the first answer's, still remembered)")
         XCTAssertTrue(followUp.retrieval.hits.first!.chunk.documentPath.hasSuffix("pretraining.md"))
         let asked = try XCTUnwrap(writer.conversations.last)
         XCTAssertEqual(Array(asked[1...2]), [ChatTurn(.user, "什么是预训练？"), ChatTurn(.assistant, "预训练不需要人工标注。")])
