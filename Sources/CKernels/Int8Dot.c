@@ -24,15 +24,19 @@ static inline float half_to_float(const void *p) {
     return _cvtsh_ss(h);
 }
 
-/// Eight int32 lanes of Σ w·x over 32 signed byte pairs.
-static inline __m256i pair_sums(__m256i w, __m256i x) {
-    const __m256i magnitude = _mm256_sign_epi8(w, w);
+/// Eight int32 lanes of Σ w·x over 32 signed byte pairs, given |w| (`magnitude`) as well as w.
+static inline __m256i pair_sums_of(__m256i magnitude, __m256i w, __m256i x) {
     const __m256i signed_x = _mm256_sign_epi8(x, w);
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__)
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), magnitude, signed_x);
 #else
     return _mm256_madd_epi16(_mm256_maddubs_epi16(magnitude, signed_x), _mm256_set1_epi16(1));
 #endif
+}
+
+/// Eight int32 lanes of Σ w·x over 32 signed byte pairs.
+static inline __m256i pair_sums(__m256i w, __m256i x) {
+    return pair_sums_of(_mm256_sign_epi8(w, w), w, x);
 }
 
 /// 0xFF in byte i where bit i of `bits` is set, else 0.
@@ -91,6 +95,45 @@ float rag_q8_0_q8_0_dot(const void *blocks, int count, const int8_t *values, con
         acc = _mm256_fmadd_ps(_mm256_set1_ps(half_to_float(block) * scales[b]), _mm256_cvtepi32_ps(sums), acc);
     }
     return horizontal_sum(acc);
+}
+
+// The same products for several activation vectors, each accumulated exactly as the kernels above accumulate
+// one (same integer sums, same fused multiply-adds in the same order, same reduction), so every result is
+// bit-identical to a single-vector call; the weight block is loaded and decoded once for all of them.
+
+/// The body shared by the Q5_0 and Q8_0 several-vector kernels; `weights(block)` gives a block's 32 signed bytes.
+#define RAG_DOTS_BODY(block_bytes, weights)                                                              \
+    const uint8_t *first = (const uint8_t *)blocks;                                                       \
+    for (int t0 = 0; t0 < vectors; t0 += RAG_DOTS_MAX_VECTORS) {                                          \
+        const int n = vectors - t0 < RAG_DOTS_MAX_VECTORS ? vectors - t0 : RAG_DOTS_MAX_VECTORS;          \
+        __m256 acc[RAG_DOTS_MAX_VECTORS];                                                                 \
+        for (int t = 0; t < n; t++) acc[t] = _mm256_setzero_ps();                                         \
+        const uint8_t *block = first;                                                                     \
+        for (int b = 0; b < count; b++, block += (block_bytes)) {                                         \
+            const __m256i w = weights(block);                                                             \
+            const __m256i magnitude = _mm256_sign_epi8(w, w);                                             \
+            const float d = half_to_float(block);                                                         \
+            for (int t = 0; t < n; t++) {                                                                 \
+                const int v = t0 + t;                                                                     \
+                const __m256i x = _mm256_loadu_si256((const __m256i *)(values + (size_t)v * 32 * count + 32 * b)); \
+                const __m256i sums = pair_sums_of(magnitude, w, x);                                       \
+                acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * scales[(size_t)v * count + b]),                \
+                                         _mm256_cvtepi32_ps(sums), acc[t]);                               \
+            }                                                                                             \
+        }                                                                                                 \
+        for (int t = 0; t < n; t++) out[t0 + t] = horizontal_sum(acc[t]);                                 \
+    }
+
+#define RAG_DOTS_MAX_VECTORS 8
+
+static inline __m256i q8_0_weights(const uint8_t *block) { return _mm256_loadu_si256((const __m256i *)(block + 2)); }
+
+void rag_q5_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales, float *out) {
+    RAG_DOTS_BODY(22, q5_0_weights)
+}
+
+void rag_q8_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales, float *out) {
+    RAG_DOTS_BODY(34, q8_0_weights)
 }
 
 /// The 6-bit scales (`scale`) and mins (`min`) of a Q4_K block's eight sub-blocks, unpacked from 12 bytes.
@@ -202,6 +245,14 @@ float rag_q4_K_q8_K_dot(const void *blocks, int count, const int8_t *values, con
 float rag_q6_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16) {
     (void)blocks; (void)count; (void)values; (void)scales; (void)sums16;
     return 0;
+}
+
+void rag_q5_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales, float *out) {
+    (void)blocks; (void)count; (void)vectors; (void)values; (void)scales; (void)out;
+}
+
+void rag_q8_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales, float *out) {
+    (void)blocks; (void)count; (void)vectors; (void)values; (void)scales; (void)out;
 }
 
 #endif

@@ -19,6 +19,10 @@ public protocol LanguageModel: AnyObject {
     /// The logits buffer is only valid during the call. Throws when the tokens do not fit in the context.
     func forward(_ tokens: [Int], logitsFor wanted: Range<Int>,
                  _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws
+    /// Appends a few `tokens` in one pass and calls `visit(i, logits)` after each, with logits bit-identical to
+    /// those of appending the tokens one `forward` at a time: prompt-lookup decoding's verification, which must
+    /// accept exactly the tokens plain decoding would choose. Each weight is read once for all the tokens.
+    func decodeSteps(_ tokens: [Int], _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws
 }
 
 extension LanguageModel {

@@ -85,6 +85,16 @@ public final class Qwen2Decoder: LanguageModel {
 
     public func forward(_ tokens: [Int], logitsFor wanted: Range<Int>,
                         _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        try run(tokens, logitsFor: wanted, stepwise: false, visit)
+    }
+
+    public func decodeSteps(_ tokens: [Int], _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        try run(tokens, logitsFor: tokens.indices, stepwise: true, visit)
+    }
+
+    /// `forward`, with every linear layer computed per token as in decode when `stepwise` (see `linear`).
+    private func run(_ tokens: [Int], logitsFor wanted: Range<Int>, stepwise: Bool,
+                     _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
         guard !tokens.isEmpty else { throw InferenceError.emptyPrompt }
         guard position + tokens.count <= contextLength else {
             throw InferenceError.contextFull(limit: contextLength, needed: position + tokens.count)
@@ -95,10 +105,11 @@ public final class Qwen2Decoder: LanguageModel {
         var chunkStart = 0
         while chunkStart < tokens.count {
             let chunk = chunkStart..<min(tokens.count, chunkStart + state.batch)
-            runBlocks(Array(tokens[chunk]))
+            runBlocks(Array(tokens[chunk]), stepwise: stepwise)
             let local = wanted.clamped(to: chunk)
             if !local.isEmpty {
-                try computeLogits(rows: (local.lowerBound - chunkStart)..<(local.upperBound - chunkStart)) { row, logits in
+                let rows = (local.lowerBound - chunkStart)..<(local.upperBound - chunkStart)
+                try computeLogits(rows: rows, stepwise: stepwise) { row, logits in
                     try visit(chunkStart + row, logits)
                 }
             }
@@ -108,7 +119,7 @@ public final class Qwen2Decoder: LanguageModel {
 
     /// Runs `tokens` (at most one batch) through every block, appending their keys and values to the cache and
     /// leaving their final residual streams in `state.hidden`.
-    private func runBlocks(_ tokens: [Int]) {
+    private func runBlocks(_ tokens: [Int], stepwise: Bool) {
         let n = tokens.count, start = position
         let d = config.embeddingLength, q = config.headCount * config.headDimension, kv = config.kvDimension
         let half = config.headDimension / 2
@@ -121,9 +132,9 @@ public final class Qwen2Decoder: LanguageModel {
             RMSNorm.apply(state.hidden, rows: n, width: d, weight: block.attentionNorm, epsilon: config.rmsNormEpsilon,
                           into: state.normed)
             let keys = cache.keys(block: b, position: start), values = cache.values(block: b, position: start)
-            linear(state.normed, n, block.query, block.queryBias, into: state.queries)
-            linear(state.normed, n, block.key, block.keyBias, into: keys)
-            linear(state.normed, n, block.value, block.valueBias, into: values)
+            linear(state.normed, n, block.query, block.queryBias, stepwise: stepwise, into: state.queries)
+            linear(state.normed, n, block.key, block.keyBias, stepwise: stepwise, into: keys)
+            linear(state.normed, n, block.value, block.valueBias, stepwise: stepwise, into: values)
             for i in 0..<n {
                 let cosines = state.cosines + i * half, sines = state.sines + i * half
                 rope.rotate(state.queries + i * q, heads: config.headCount, cosines: cosines, sines: sines)
@@ -132,30 +143,30 @@ public final class Qwen2Decoder: LanguageModel {
             attention.apply(queries: state.queries, tokens: n, start: start, keys: cache.keys(block: b, position: 0),
                             values: cache.values(block: b, position: 0), into: state.attention,
                             parallelism: parallelism)
-            linear(state.attention, n, block.attentionOutput, nil, into: state.projected)
+            linear(state.attention, n, block.attentionOutput, nil, stepwise: stepwise, into: state.projected)
             addResidual(n * d)
 
             // Feed-forward sub-layer.
             RMSNorm.apply(state.hidden, rows: n, width: d, weight: block.feedForwardNorm,
                           epsilon: config.rmsNormEpsilon, into: state.normed)
-            linear(state.normed, n, block.gate, nil, into: state.gate)
-            linear(state.normed, n, block.up, nil, into: state.up)
+            linear(state.normed, n, block.gate, nil, stepwise: stepwise, into: state.gate)
+            linear(state.normed, n, block.up, nil, stepwise: stepwise, into: state.up)
             SwiGLU.apply(gate: state.gate, up: state.up, count: n * config.feedForwardLength)
-            linear(state.gate, n, block.down, nil, into: state.projected)
+            linear(state.gate, n, block.down, nil, stepwise: stepwise, into: state.projected)
             addResidual(n * d)
         }
         position += n
     }
 
     /// Final norm and output projection for the chunk rows `rows`, `logitBatch` rows at a time.
-    private func computeLogits(rows: Range<Int>, _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+    private func computeLogits(rows: Range<Int>, stepwise: Bool, _ visit: (Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
         let d = config.embeddingLength, vocabulary = config.vocabularySize
         var first = rows.lowerBound
         while first < rows.upperBound {
             let count = min(state.logitRows, rows.upperBound - first)
             RMSNorm.apply(state.hidden + first * d, rows: count, width: d, weight: outputNorm,
                           epsilon: config.rmsNormEpsilon, into: state.normed)
-            linear(state.normed, count, output, nil, into: state.logits)
+            linear(state.normed, count, output, nil, stepwise: stepwise, into: state.logits)
             for r in 0..<count {
                 try visit(first + r, UnsafeBufferPointer(start: state.logits + r * vocabulary, count: vocabulary))
             }
@@ -164,16 +175,21 @@ public final class Qwen2Decoder: LanguageModel {
     }
 
     /// y = x·Wᵀ + bias for `n` token rows: matrix-vector for one token (decode), GEMM for several (prefill).
+    /// `stepwise` runs several tokens through the matrix-vector kernels instead, each row exactly as its own
+    /// decode step would (the GEMM sums in another order), reading the weights once for all of them.
     private func linear(_ x: UnsafePointer<Float>, _ n: Int, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
-                        into y: UnsafeMutablePointer<Float>) {
-        if n == 1, roundsActivations {
+                        stepwise: Bool, into y: UnsafeMutablePointer<Float>) {
+        let asDecode = n == 1 || stepwise
+        if asDecode, roundsActivations {
             // Decode: integer kernels on the same 8-bit activation the rounding below would produce.
             switch w.type {
             case .q5_0, .q8_0:
-                MatrixVector.multiply(w, Q8Activation(x, count: w.columns), bias: bias, into: y, parallelism: parallelism)
+                MatrixVector.multiply(w, Q8Activation(x, count: w.columns, vectors: n), bias: bias, into: y,
+                                      parallelism: parallelism)
                 return
             case .q4_K, .q6_K:
-                MatrixVector.multiply(w, Q8KActivation(x, count: w.columns), bias: bias, into: y, parallelism: parallelism)
+                MatrixVector.multiply(w, Q8KActivation(x, count: w.columns, vectors: n), bias: bias, into: y,
+                                      parallelism: parallelism)
                 return
             default:
                 break
@@ -184,8 +200,10 @@ public final class Qwen2Decoder: LanguageModel {
             ActivationRounding.apply(x, count: n * w.columns, for: w.type, into: state.rounded)
             x = UnsafePointer(state.rounded)
         }
-        if n == 1 {
-            MatrixVector.multiply(w, x, bias: bias, into: y, parallelism: parallelism)
+        if asDecode {
+            for t in 0..<n {
+                MatrixVector.multiply(w, x + t * w.columns, bias: bias, into: y + t * w.rows, parallelism: parallelism)
+            }
         } else {
             MatrixMultiply.multiply(x, rows: n, weights: w, bias: bias, into: y, parallelism: parallelism)
         }

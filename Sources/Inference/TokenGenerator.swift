@@ -41,6 +41,9 @@ public final class TokenGenerator {
         public let decodeSeconds: Double
         /// Leading prompt tokens taken from the cache instead of prefilled (see `reusesCache`).
         public let reusedPromptTokens: Int
+        /// Tokens drafted by `promptLookup`, and how many of them the model's own choices confirmed.
+        public let draftedTokens: Int
+        public let acceptedDraftTokens: Int
 
         public var prefillTokensPerSecond: Double { Double(promptTokens.count) / max(prefillSeconds, 1e-9) }
         /// Tokens after the first, over the time spent producing them (the first comes from the prefill).
@@ -54,6 +57,11 @@ public final class TokenGenerator {
     /// prompt opens with the same template and system text, so a server skips that part from the second
     /// question on. Off: every generation starts from an empty cache.
     public var reusesCache = false
+    /// Drafts the next tokens from the prompt and checks them in one pass (`PromptLookup`); nil decodes one
+    /// token per pass. Either way the same tokens come out, for sampled as for greedy decoding: every position's
+    /// token is still drawn by the sampler from logits bit-identical to plain decoding's, in the same order, and
+    /// a draft is kept only as long as it equals those draws.
+    public var promptLookup: PromptLookup?
     /// The tokens whose keys and values the model's cache holds, in order (kept only with `reusesCache`).
     private var cached: [Int] = []
 
@@ -101,9 +109,11 @@ public final class TokenGenerator {
         var detokenizer = StreamingDetokenizer(tokenizer: tokenizer)
         var text = "", emitted = 0  // `text[..<emitted]` has gone to `onStep`
         var reason = StopReason.maxTokens
-        while tokens.count < limits.maxTokens {
-            let id = sampler.sample(logits: logits, history: history)
-            if tokenizer.specialTokens.endOfGeneration.contains(id) { reason = .endOfGeneration; break }
+        var drafted = 0, accepted = 0
+
+        /// Takes `id`, chosen from `logits`, as the next token; false when generation ends with it.
+        func take(_ id: Int, from logits: [Float]) throws -> Bool {
+            if tokenizer.specialTokens.endOfGeneration.contains(id) { reason = .endOfGeneration; return false }
             tokens.append(id)
             history.append(id)
             text += detokenizer.append(id)
@@ -113,15 +123,43 @@ public final class TokenGenerator {
                 text = String(text[..<cut])
                 reason = .stopString
                 try onStep(Step(id: id, text: String(text.dropFirst(emitted)), candidates: candidates))
-                break
+                return false
             }
             let printable = text.count - Self.heldBack(text, limits.stopStrings)
             try onStep(Step(id: id, text: String(text.dropFirst(emitted).prefix(printable - emitted)), candidates: candidates))
             emitted = max(emitted, printable)
-            if tokens.count < limits.maxTokens {
+            return tokens.count < limits.maxTokens
+        }
+
+        var id = sampler.sample(logits: logits, history: history)
+        generation: while limits.maxTokens > 0, try take(id, from: logits) {
+            // Room for the drafts and the token after them.
+            let draft = promptLookup?.draft(after: history, limit: limits.maxTokens - tokens.count - 1) ?? []
+            if draft.isEmpty {
                 logits = try model.append([id])
                 if reusesCache { cached.append(id) }
+                id = sampler.sample(logits: logits, history: history)
+                continue
             }
+            let start = model.position
+            let steps = try decodeSteps([id] + draft)
+            if reusesCache { cached.append(id) }
+            drafted += draft.count
+            // steps[i] predicts the token after draft[i - 1]; draft[i] stands while the sampler picks it.
+            var i = 0
+            id = sampler.sample(logits: steps[0], history: history)
+            while i < draft.count, id == draft[i] {
+                accepted += 1
+                if reusesCache { cached.append(id) }
+                guard try take(id, from: steps[i]) else {
+                    model.rewind(to: start + 1 + i + 1)
+                    break generation
+                }
+                i += 1
+                id = sampler.sample(logits: steps[i], history: history)
+            }
+            model.rewind(to: start + 1 + i)
+            logits = steps[i]
         }
         if reason != .stopString {
             text += detokenizer.finish()
@@ -129,7 +167,17 @@ public final class TokenGenerator {
         }
         return Result(promptTokens: prompt, tokens: tokens, text: text, stopReason: reason,
                       prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart),
-                      reusedPromptTokens: reused)
+                      reusedPromptTokens: reused, draftedTokens: drafted, acceptedDraftTokens: accepted)
+    }
+
+    /// The logits after each of `tokens`, appended in one verification pass.
+    private func decodeSteps(_ tokens: [Int]) throws -> [[Float]] {
+        var steps: [[Float]] = []
+        try model.decodeSteps(tokens) { _, values in steps.append(Array(values)) }
+        if let bad = steps.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
+            throw InferenceError.nonFiniteLogits(position: model.position - tokens.count + bad + 1)
+        }
+        return steps
     }
 
     /// Where the earliest stop string starts in `text`, if any.

@@ -30,12 +30,48 @@ public enum MatrixVector {
         }
     }
 
-    /// y[r] = rowDot(row r) + bias[r] for every row, rows split across threads: the loop of the int8 paths.
+    /// y[t·rows + r] = rowDot(row r, t) + bias[r] for every row r and each of `vectors` activation vectors t,
+    /// rows split across threads: the loop of the int8 paths. A row is read from memory once for all the
+    /// vectors and each product is computed exactly as it would be for its vector alone, so a batch of a few
+    /// tokens (prompt-lookup decoding's verification) gives bit-for-bit the results of single-token decode steps
+    /// for little more than one step's memory traffic.
     @inline(__always)
-    static func forEachRow(_ w: WeightMatrix, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
-                           parallelism: Parallelism, _ rowDot: (UnsafeRawPointer) -> Float) {
+    static func forEachRow(_ w: WeightMatrix, vectors: Int, bias: UnsafePointer<Float>?,
+                           into y: UnsafeMutablePointer<Float>, parallelism: Parallelism,
+                           _ rowDot: (UnsafeRawPointer, Int) -> Float) {
         parallelism.forEachChunk(of: w.rows) { rows in
-            for r in rows { y[r] = rowDot(w.row(r)) + (bias?[r] ?? 0) }
+            for r in rows {
+                let row = w.row(r), b = bias?[r] ?? 0
+                for t in 0..<vectors { y[t * w.rows + r] = rowDot(row, t) + b }
+            }
+        }
+    }
+
+    /// The f32 product of each of `vectors` consecutive activation vectors in `x`, one after another (the
+    /// fallback of the int8 paths for several vectors).
+    static func multiplyEach(_ w: WeightMatrix, _ x: [Float], vectors: Int, bias: UnsafePointer<Float>?,
+                             into y: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+        x.withUnsafeBufferPointer { x in
+            for t in 0..<vectors {
+                multiply(w, x.baseAddress! + t * w.columns, bias: bias, into: y + t * w.rows, parallelism: parallelism)
+            }
+        }
+    }
+
+    /// y[t·rows + r] = row r's products with all `vectors` activation vectors + bias[r], the products written
+    /// into `out` by one call per row (a several-vector kernel that decodes each weight block once).
+    @inline(__always)
+    static func forEachRow(_ w: WeightMatrix, vectors: Int, bias: UnsafePointer<Float>?,
+                           into y: UnsafeMutablePointer<Float>, parallelism: Parallelism,
+                           _ rowDots: (UnsafeRawPointer, UnsafeMutablePointer<Float>) -> Void) {
+        parallelism.forEachChunk(of: w.rows) { rows in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: vectors) { out in
+                for r in rows {
+                    rowDots(w.row(r), out.baseAddress!)
+                    let b = bias?[r] ?? 0
+                    for t in 0..<vectors { y[t * w.rows + r] = out[t] + b }
+                }
+            }
         }
     }
 

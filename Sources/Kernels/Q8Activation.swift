@@ -3,20 +3,24 @@ import CKernels
 /// An activation vector quantised once per matrix-vector product to ggml Q8_0 blocks (32 values, scale
 /// d = amax/127 rounded to f16, q = round-to-nearest-even(x·127/amax)), the same integers llama.cpp multiplies.
 /// The C int8 kernels read the bytes directly; the Swift fallback widens them to Int16 once per product.
+/// Several vectors of the same length may be quantised together (`vectors`), each exactly as it would be alone.
 public struct Q8Activation {
+    /// Values per vector.
     public let count: Int
-    /// count values in −127…127.
+    public let vectors: Int
+    /// vectors × count values in −127…127.
     let values: [Int8]
     /// One scale per block of 32.
     let scales: [Float]
 
-    /// Quantises `count` floats (a multiple of 32).
-    public init(_ x: UnsafePointer<Float>, count: Int) {
+    /// Quantises `vectors` consecutive vectors of `count` floats (a multiple of 32).
+    public init(_ x: UnsafePointer<Float>, count: Int, vectors: Int = 1) {
         precondition(count % 32 == 0, "Q8 activations come in blocks of 32")
         self.count = count
-        var values = [Int8](repeating: 0, count: count)
-        var scales = [Float](repeating: 0, count: count / 32)
-        for b in 0..<(count / 32) {
+        self.vectors = vectors
+        var values = [Int8](repeating: 0, count: count * vectors)
+        var scales = [Float](repeating: 0, count: count * vectors / 32)
+        for b in 0..<(count * vectors / 32) {
             let block = x + 32 * b
             var amax: Float = 0
             for i in 0..<32 { amax = max(amax, abs(block[i])) }
@@ -30,7 +34,7 @@ public struct Q8Activation {
 
     /// The dequantised values d·q (what `ActivationRounding` produces for Q8_0): for tests and references.
     public func dequantized() -> [Float] {
-        (0..<count).map { scales[$0 / 32] * Float(values[$0]) }
+        (0..<(count * vectors)).map { scales[$0 / 32] * Float(values[$0]) }
     }
 }
 
@@ -86,31 +90,40 @@ extension MatrixVector {
     /// common type in the Qwen file and the slowest to decode to f32) and Q8_0 (its output projection), in C
     /// where the build has the instructions (`path` .native) and in Swift otherwise (Q8_0 then takes the f32
     /// path on the dequantised activation, with identical rounding). Other types take the f32 path.
+    /// With several vectors in `a`, `y` holds a.vectors × W.rows results (see `forEachRow`).
     public static func multiply(_ w: WeightMatrix, _ a: Q8Activation, bias: UnsafePointer<Float>?,
                                 into y: UnsafeMutablePointer<Float>, parallelism: Parallelism,
                                 path: Int8Path = hasNativeInt8 ? .native : .swift) {
         precondition(a.count == w.columns, "activation length must equal the matrix's columns")
         let blocks = w.columns / 32
         if path == .native, w.type == .q5_0 || w.type == .q8_0 {
-            let dot = w.type == .q5_0 ? rag_q5_0_q8_0_dot : rag_q8_0_q8_0_dot
             a.values.withUnsafeBufferPointer { bytes in
                 a.scales.withUnsafeBufferPointer { scales in
-                    forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
-                        dot(row, Int32(blocks), bytes.baseAddress!, scales.baseAddress!)
+                    if a.vectors == 1 {
+                        let dot = w.type == .q5_0 ? rag_q5_0_q8_0_dot : rag_q8_0_q8_0_dot
+                        forEachRow(w, vectors: 1, bias: bias, into: y, parallelism: parallelism) { row, _ in
+                            dot(row, Int32(blocks), bytes.baseAddress!, scales.baseAddress!)
+                        }
+                    } else {
+                        let dots = w.type == .q5_0 ? rag_q5_0_q8_0_dots : rag_q8_0_q8_0_dots
+                        forEachRow(w, vectors: a.vectors, bias: bias, into: y, parallelism: parallelism) { row, out in
+                            dots(row, Int32(blocks), Int32(a.vectors), bytes.baseAddress!, scales.baseAddress!, out)
+                        }
                     }
                 }
             }
             return
         }
         guard w.type == .q5_0 else {
-            multiply(w, a.dequantized(), bias: bias, into: y, parallelism: parallelism)
+            multiplyEach(w, a.dequantized(), vectors: a.vectors, bias: bias, into: y, parallelism: parallelism)
             return
         }
         Q5_0Format.fifthBits.withUnsafeBufferPointer { table in
             a.values.map(Int16.init).withUnsafeBufferPointer { values in
                 a.scales.withUnsafeBufferPointer { scales in
-                    forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
-                        Q5_0Format.dot(blocks: row, count: blocks, table.baseAddress!, values.baseAddress!, scales.baseAddress!)
+                    forEachRow(w, vectors: a.vectors, bias: bias, into: y, parallelism: parallelism) { row, t in
+                        Q5_0Format.dot(blocks: row, count: blocks, table.baseAddress!, values.baseAddress! + t * a.count,
+                                       scales.baseAddress! + t * blocks)
                     }
                 }
             }

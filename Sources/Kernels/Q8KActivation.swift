@@ -3,24 +3,28 @@ import CKernels
 /// An activation vector quantised once per matrix-vector product to ggml Q8_K blocks (256 values, f32 scale
 /// from the signed value of largest magnitude), the integers llama.cpp multiplies with K-quant weights; the
 /// same rounding as `ActivationRounding` applies for Q4_K and Q6_K. Each block also carries the sums of its
-/// 16-value groups, which the kernels use to apply the weights' offsets once per sub-block.
+/// 16-value groups, which the kernels use to apply the weights' offsets once per sub-block. Several vectors
+/// of the same length may be quantised together (`vectors`), each exactly as it would be alone.
 public struct Q8KActivation {
+    /// Values per vector.
     public let count: Int
-    /// count values in −127…127.
+    public let vectors: Int
+    /// vectors × count values in −127…127.
     let values: [Int8]
     /// One scale per block of 256.
     let scales: [Float]
     /// The sum of each 16 consecutive values.
     let sums16: [Int16]
 
-    /// Quantises `count` floats (a multiple of 256).
-    public init(_ x: UnsafePointer<Float>, count: Int) {
+    /// Quantises `vectors` consecutive vectors of `count` floats (a multiple of 256).
+    public init(_ x: UnsafePointer<Float>, count: Int, vectors: Int = 1) {
         precondition(count % 256 == 0, "Q8_K activations come in blocks of 256")
         self.count = count
-        var values = [Int8](repeating: 0, count: count)
-        var scales = [Float](repeating: 0, count: count / 256)
-        var sums16 = [Int16](repeating: 0, count: count / 16)
-        for b in 0..<(count / 256) {
+        self.vectors = vectors
+        var values = [Int8](repeating: 0, count: count * vectors)
+        var scales = [Float](repeating: 0, count: count * vectors / 256)
+        var sums16 = [Int16](repeating: 0, count: count * vectors / 16)
+        for b in 0..<(count * vectors / 256) {
             let block = x + 256 * b
             var amax: Float = 0, signedMax: Float = 0
             for i in 0..<256 where abs(block[i]) > amax {
@@ -40,28 +44,30 @@ public struct Q8KActivation {
 
     /// The dequantised values d·q (what `ActivationRounding` produces for K-quants): for tests and the fallback.
     public func dequantized() -> [Float] {
-        (0..<count).map { scales[$0 / 256] * Float(values[$0]) }
+        (0..<(count * vectors)).map { scales[$0 / 256] * Float(values[$0]) }
     }
 }
 
 extension MatrixVector {
     /// y = W·a (+ bias) for Q4_K and Q6_K weights against a Q8_K activation: the C int8 kernels when `path` is
     /// .native, else (and for other types) the f32 path on the dequantised activation, with the same rounding.
+    /// With several vectors in `a`, `y` holds a.vectors × W.rows results (see `forEachRow`).
     public static func multiply(_ w: WeightMatrix, _ a: Q8KActivation, bias: UnsafePointer<Float>?,
                                 into y: UnsafeMutablePointer<Float>, parallelism: Parallelism,
                                 path: Int8Path = hasNativeInt8 ? .native : .swift) {
         precondition(a.count == w.columns, "activation length must equal the matrix's columns")
         guard path == .native, w.type == .q4_K || w.type == .q6_K else {
-            multiply(w, a.dequantized(), bias: bias, into: y, parallelism: parallelism)
+            multiplyEach(w, a.dequantized(), vectors: a.vectors, bias: bias, into: y, parallelism: parallelism)
             return
         }
         let dot = w.type == .q4_K ? rag_q4_K_q8_K_dot : rag_q6_K_q8_K_dot
-        let blocks = Int32(w.columns / 256)
+        let blocks = w.columns / 256
         a.values.withUnsafeBufferPointer { values in
             a.scales.withUnsafeBufferPointer { scales in
                 a.sums16.withUnsafeBufferPointer { sums in
-                    forEachRow(w, bias: bias, into: y, parallelism: parallelism) { row in
-                        dot(row, blocks, values.baseAddress!, scales.baseAddress!, sums.baseAddress!)
+                    forEachRow(w, vectors: a.vectors, bias: bias, into: y, parallelism: parallelism) { row, t in
+                        dot(row, Int32(blocks), values.baseAddress! + t * a.count, scales.baseAddress! + t * blocks,
+                            sums.baseAddress! + t * a.count / 16)
                     }
                 }
             }

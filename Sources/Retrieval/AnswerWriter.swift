@@ -52,13 +52,21 @@ public struct GenerationSettings: Equatable, Sendable {
     public var maxTokens: Int
     /// Candidates to report per token for --show-probs; 0 reports none.
     public var candidatesPerToken: Int
+    /// Prompt-lookup decoding: tokens drafted at most per pass from where the answer's last words occur in the
+    /// prompt, all checked in one pass; 0 decodes one token per pass. The answer is the same either way.
+    public var promptLookupDraft: Int
 
     public init(temperature: Float = 0, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05, repetitionPenalty: Float = 1,
-                seed: UInt64 = 42, maxTokens: Int = 256, candidatesPerToken: Int = 0) {
+                seed: UInt64 = 42, maxTokens: Int = 256, candidatesPerToken: Int = 0,
+                promptLookupDraft: Int = GenerationSettings.defaultPromptLookupDraft) {
         self.temperature = temperature; self.topK = topK; self.topP = topP; self.minP = minP
         self.repetitionPenalty = repetitionPenalty; self.seed = seed
         self.maxTokens = maxTokens; self.candidatesPerToken = candidatesPerToken
+        self.promptLookupDraft = promptLookupDraft
     }
+
+    /// Measured on the eval set's answers (BENCHMARKS.md, "Prompt-lookup decoding").
+    public static let defaultPromptLookupDraft = 0
 }
 
 /// One decoded piece of the answer, with the candidates the sampler saw when it chose this token.
@@ -93,11 +101,15 @@ public struct GenerationReport: Equatable, Sendable {
     /// Leading prompt tokens whose keys and values were still cached from the previous answer (the system
     /// text and template are the same every time), so prefill skipped them; 0 without a prompt cache.
     public var cachedPromptTokens: Int
+    /// Tokens drafted by prompt-lookup decoding, and how many of them the model confirmed (0 and 0 when off).
+    public var draftedTokens: Int
+    public var acceptedDraftTokens: Int
 
     public init(promptTokens: Int, generatedTokens: Int, timeToFirstTokenMs: Double, decodeTokensPerSecond: Double,
-                stopReason: String, cachedPromptTokens: Int = 0) {
+                stopReason: String, cachedPromptTokens: Int = 0, draftedTokens: Int = 0, acceptedDraftTokens: Int = 0) {
         self.promptTokens = promptTokens; self.generatedTokens = generatedTokens
         self.timeToFirstTokenMs = timeToFirstTokenMs; self.decodeTokensPerSecond = decodeTokensPerSecond
         self.stopReason = stopReason; self.cachedPromptTokens = cachedPromptTokens
+        self.draftedTokens = draftedTokens; self.acceptedDraftTokens = acceptedDraftTokens
     }
 }

@@ -43,7 +43,7 @@ struct GenerateCommand: ParsableCommand {
             help: ArgumentHelp("Context to allocate, in tokens: the prompt plus --max-tokens must fit (default 4096).", valueName: "n"))
     var context = 4096
 
-    @Flag(help: "Print {prompt_tokens, tokens, text, prefill_tokens_per_second, decode_tokens_per_second} as JSON.")
+    @Flag(help: "Print {prompt_tokens, tokens, text, prefill_tokens_per_second, decode_tokens_per_second, drafted_tokens, accepted_draft_tokens} as JSON.")
     var json = false
 
     @OptionGroup var modelOptions: DecoderModelOptions
@@ -69,6 +69,7 @@ struct GenerateCommand: ParsableCommand {
         let model = try LanguageModels.load(file, options: InferenceOptions(parallelism: compute.parallelism, contextLength: needed))
         if promptIDs.count > 1000 { StandardStreams.writeError("reading the prompt (\(promptIDs.count) tokens)…\n") }
         let generator = TokenGenerator(model: model, tokenizer: tokenizer)
+        if sampling.promptLookup > 0 { generator.promptLookup = PromptLookup(draftLength: sampling.promptLookup) }
         let limits = TokenGenerator.Limits(maxTokens: sampling.maxTokens, stopStrings: stopStrings,
                                             topCandidates: sampling.settings.candidatesPerToken)
 
@@ -86,14 +87,17 @@ struct GenerateCommand: ParsableCommand {
             try printJSON(Report(prompt_tokens: result.promptTokens, tokens: result.tokens, text: result.text,
                                  prefill_tokens_per_second: result.prefillTokensPerSecond,
                                  decode_tokens_per_second: result.decodeTokensPerSecond,
+                                 drafted_tokens: result.draftedTokens, accepted_draft_tokens: result.acceptedDraftTokens,
                                  top_candidates: sampling.showProbs ? shown : nil))
             return
         }
         if !sampling.showProbs { print() }
         StandardStreams.writeError(String(
-            format: "[%d prompt tokens at %.1f tok/s; %d generated at %.1f tok/s; stopped: %@]\n",
+            format: "[%d prompt tokens at %.1f tok/s; %d generated at %.1f tok/s%@; stopped: %@]\n",
             result.promptTokens.count, result.prefillTokensPerSecond, result.tokens.count,
-            result.decodeTokensPerSecond, result.stopReason.rawValue))
+            result.decodeTokensPerSecond,
+            result.draftedTokens > 0 ? ", \(result.acceptedDraftTokens) of \(result.draftedTokens) drafted tokens kept" : "",
+            result.stopReason.rawValue))
     }
 
     struct Candidate: Encodable {
@@ -108,6 +112,8 @@ struct GenerateCommand: ParsableCommand {
         let text: String
         let prefill_tokens_per_second: Double
         let decode_tokens_per_second: Double
+        let drafted_tokens: Int
+        let accepted_draft_tokens: Int
         let top_candidates: [[Candidate]]?
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 import ModelFiles
+import Tokenization
 import XCTest
 @testable import Inference
 
@@ -67,5 +68,39 @@ final class Qwen2ConformanceTests: XCTestCase {
             if v > first { second = first; first = v; best = i } else if v > second { second = v }
         }
         return (best, first - second)
+    }
+}
+
+/// Prompt-lookup decoding on the real model: the same tokens as plain decoding, greedy and sampled.
+final class PromptLookupDecodingTests: XCTestCase {
+    func testPromptLookupKeepsPlainDecodingsTokens() throws {
+        let url = ModelDirectory.default.url(for: .decoder)
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path),
+                          "Qwen GGUF not found at \(url.path); run scripts/fetch-models")
+        let file = try GGUFFile(url: url)
+        let tokenizer = try BPETokenizer(gguf: file)
+        let model = try LanguageModels.load(file, options: InferenceOptions(contextLength: 512))
+        let passage = "预训练的目标是因果语言建模：对文本中的每个位置，模型输出整个词表上的概率分布，损失函数是正确词元概率的负对数，也就是交叉熵。"
+        let prompt = tokenizer.encode(ChatTemplate.qwen.render([
+            ChatMessage(.user, passage + "\n根据上文，预训练的目标是什么？请用原文的句子回答。"),
+        ]))
+        let limits = TokenGenerator.Limits(maxTokens: 48)
+        var sampled = Sampler.Settings()
+        sampled.seed = 7
+        for settings in [Sampler.Settings.greedy, sampled] {
+            let generator = TokenGenerator(model: model, tokenizer: tokenizer)
+            let plain = try generator.generate(prompt: prompt, sampler: Sampler(settings), limits: limits)
+            generator.promptLookup = PromptLookup(draftLength: 6)
+            var streamed = ""
+            let drafted = try generator.generate(prompt: prompt, sampler: Sampler(settings), limits: limits) { streamed += $0.text }
+            XCTAssertEqual(drafted.tokens, plain.tokens, "temperature \(settings.temperature)")
+            XCTAssertEqual(drafted.text, plain.text)
+            XCTAssertEqual(streamed, plain.text)
+            XCTAssertGreaterThan(drafted.draftedTokens, 0)
+            if settings.temperature == 0 {
+                XCTAssertGreaterThan(drafted.acceptedDraftTokens, 10, "the answer copies the passage: \(plain.text)")
+            }
+            print("prompt lookup, temperature \(settings.temperature): \(drafted.acceptedDraftTokens)/\(drafted.draftedTokens) drafted tokens kept of \(drafted.tokens.count)")
+        }
     }
 }

@@ -104,6 +104,27 @@ final class TinyQwen2Tests: XCTestCase {
         }
     }
 
+    /// The verification pass of prompt-lookup decoding: a few tokens in one `decodeSteps` give exactly (not
+    /// approximately, as the batched prefill does) the logits of decoding them one at a time.
+    func testDecodeStepsEqualOneTokenAtATimeBitForBit() throws {
+        let url = try writeModel()
+        let prompt = [5, 17, 3], tokens = [42, 0, 49, 8]
+        for threads in [1, 2] {
+            let model = try load(url, threads: threads)
+            _ = try model.append(prompt)
+            var steps: [[Float]] = []
+            try model.decodeSteps(tokens) { i, logits in
+                XCTAssertEqual(i, steps.count)
+                steps.append(Array(logits))
+            }
+            XCTAssertEqual(model.position, prompt.count + tokens.count)
+            model.rewind(to: prompt.count)
+            for (i, token) in tokens.enumerated() {
+                XCTAssertEqual(try model.append([token]), steps[i], "token \(i), \(threads) threads")
+            }
+        }
+    }
+
     func testStrictBindingRejectsMissingExtraAndMisshapenTensors() throws {
         XCTAssertThrowsError(try load(try writeModel(omit: "blk.1.ffn_up.weight"))) { error in
             XCTAssertEqual(error as? InferenceError, .missingTensor("blk.1.ffn_up.weight"))

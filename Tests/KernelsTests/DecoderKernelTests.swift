@@ -228,4 +228,41 @@ extension DecoderKernelTests {
         let quiet = zeros.withUnsafeBufferPointer { Q8KActivation($0.baseAddress!, count: 256) }
         XCTAssertEqual(quiet.dequantized(), zeros)
     }
+
+    /// Several activation vectors in one call give, bit for bit, what each gives alone: prompt-lookup decoding
+    /// relies on it to accept exactly the tokens plain decoding would choose.
+    func testSeveralVectorsMultiplyExactlyAsEachAlone() {
+        let vectors = 3
+        for (type, columns) in [(TensorType.q5_0, 96), (.q8_0, 96), (.q4_K, 512), (.q6_K, 512)] {
+            let rows = 7
+            let bytes = randomBlocks(type, count: rows * columns / type.weightsPerBlock)
+            let bias = randomFloats(rows)
+            let x = randomFloats(columns * vectors).map { $0 * 3 }
+            let paths: [MatrixVector.Int8Path] = MatrixVector.hasNativeInt8 ? [.swift, .native] : [.swift]
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
+                x.withUnsafeBufferPointer { x in
+                    for path in paths {
+                        for threads in [1, 2] {
+                            let parallelism = Parallelism(threads: threads)
+                            func product(_ first: Int, _ count: Int) -> [Float] {
+                                var y = [Float](repeating: .nan, count: rows * count)
+                                let start = x.baseAddress! + first * columns
+                                if type == .q4_K || type == .q6_K {
+                                    MatrixVector.multiply(w, Q8KActivation(start, count: columns, vectors: count), bias: bias,
+                                                          into: &y, parallelism: parallelism, path: path)
+                                } else {
+                                    MatrixVector.multiply(w, Q8Activation(start, count: columns, vectors: count), bias: bias,
+                                                          into: &y, parallelism: parallelism, path: path)
+                                }
+                                return y
+                            }
+                            let alone = (0..<vectors).flatMap { product($0, 1) }
+                            XCTAssertEqual(product(0, vectors), alone, "\(type), \(path), \(threads) threads")
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

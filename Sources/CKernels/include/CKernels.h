@@ -27,6 +27,11 @@ float rag_q5_0_q8_0_dot(const void *blocks, int count, const int8_t *values, con
 /// Σ over `count` Q8_0 blocks (34 bytes: f16 d, 32 int8) of d·dx·Σ w·x.
 float rag_q8_0_q8_0_dot(const void *blocks, int count, const int8_t *values, const float *scales);
 
+/// The Q5_0 and Q8_0 products of one weight row with `vectors` activation vectors at once (vector t's values at
+/// t·32·count, its scales at t·count), into `out[t]`: each bit-identical to the single-vector function's result.
+void rag_q5_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales, float *out);
+void rag_q8_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales, float *out);
+
 /// Σ over `count` Q4_K blocks (144 bytes: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 nibble
 /// bytes) against Q8_K activation blocks: 256 `values`, one f32 `scales` entry, and `sums16`, the sum of
 /// each 16 consecutive values (16 per block).

@@ -38,6 +38,7 @@ public final class QwenAnswerWriter: AnswerWriter {
                       onPiece: (GeneratedPiece) throws -> Void) throws -> GenerationReport {
         let started = Date()
         var firstTokenAt: Date?
+        generator.promptLookup = settings.promptLookupDraft > 0 ? PromptLookup(draftLength: settings.promptLookupDraft) : nil
         let result = try generator.generate(
             prompt: prompt.ids(turns), sampler: Sampler(Sampler.Settings(settings)),
             limits: TokenGenerator.Limits(maxTokens: settings.maxTokens, topCandidates: settings.candidatesPerToken)
@@ -56,6 +57,7 @@ public final class QwenAnswerWriter: AnswerWriter {
         return GenerationReport(promptTokens: result.promptTokens.count, generatedTokens: result.tokens.count,
                                 timeToFirstTokenMs: (firstTokenAt ?? Date()).timeIntervalSince(started) * 1000,
                                 decodeTokensPerSecond: result.decodeTokensPerSecond, stopReason: stop,
-                                cachedPromptTokens: result.reusedPromptTokens)
+                                cachedPromptTokens: result.reusedPromptTokens, draftedTokens: result.draftedTokens,
+                                acceptedDraftTokens: result.acceptedDraftTokens)
     }
 }

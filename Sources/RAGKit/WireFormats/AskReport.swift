@@ -64,6 +64,7 @@ public struct AskReport: Encodable {
             case answer, citedAnswer = "cited_answer", citations, invalidCitations = "invalid_citations", saidUnknown = "said_unknown", grounding
             case promptTokens = "prompt_tokens", cachedPromptTokens = "cached_prompt_tokens", generatedTokens = "generated_tokens", passagesInPrompt = "passages_in_prompt"
             case historyTurns = "history_turns"
+            case draftedTokens = "drafted_tokens", acceptedDraftTokens = "accepted_draft_tokens"
             case timeToFirstToken = "time_to_first_token_ms", decodeTokensPerSecond = "decode_tokens_per_second"
             case stopReason = "stop_reason", tokens
         }
@@ -83,6 +84,8 @@ public struct AskReport: Encodable {
             try c.encode(generated.prompt.history.count / 2, forKey: .historyTurns)
             try c.encode(generated.report.timeToFirstTokenMs, forKey: .timeToFirstToken)
             try c.encode(generated.report.decodeTokensPerSecond, forKey: .decodeTokensPerSecond)
+            try c.encode(generated.report.draftedTokens, forKey: .draftedTokens)
+            try c.encode(generated.report.acceptedDraftTokens, forKey: .acceptedDraftTokens)
             try c.encode(generated.report.stopReason, forKey: .stopReason)
             try c.encode(pieces.map { $0.map(TokenEntry.init) }, forKey: .tokens)
         }

@@ -1,0 +1,36 @@
+/// Draft tokens for prompt-lookup decoding (Saxena 2023; llama.cpp's `lookup` example): when the last few tokens
+/// also occur earlier in the prompt or the answer so far, the tokens that followed them there are a likely
+/// continuation, since an answer from passages copies runs of their wording. The model then checks the whole
+/// draft in one pass (`LanguageModel.decodeSteps`) and keeps the prefix it would have chosen anyway.
+public struct PromptLookup: Sendable, Equatable {
+    /// The longest and shortest token n-grams matched, longest tried first.
+    public var longestMatch: Int
+    public var shortestMatch: Int
+    /// Tokens drafted at most per pass.
+    public var draftLength: Int
+
+    public init(longestMatch: Int = 3, shortestMatch: Int = 2, draftLength: Int = 8) {
+        self.longestMatch = max(1, longestMatch)
+        self.shortestMatch = max(1, min(shortestMatch, longestMatch))
+        self.draftLength = max(1, draftLength)
+    }
+
+    /// The tokens that followed the latest earlier occurrence of `history`'s last n tokens (the longest n that
+    /// occurs), at most `min(draftLength, limit)` of them; empty when nothing matches.
+    public func draft(after history: [Int], limit: Int) -> [Int] {
+        let length = min(draftLength, limit)
+        guard length > 0 else { return [] }
+        for n in stride(from: longestMatch, through: shortestMatch, by: -1) where history.count > n {
+            let suffix = history.count - n
+            // The latest start j < suffix whose n tokens equal the suffix's.
+            var j = suffix - 1
+            while j >= 0 {
+                var k = 0
+                while k < n, history[j + k] == history[suffix + k] { k += 1 }
+                if k == n { return Array(history[(j + n)..<min(j + n + length, history.count)]) }
+                j -= 1
+            }
+        }
+        return []
+    }
+}

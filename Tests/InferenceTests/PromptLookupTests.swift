@@ -1,0 +1,19 @@
+import XCTest
+@testable import Inference
+
+final class PromptLookupTests: XCTestCase {
+    func testDraftsWhatFollowedTheLatestLongestMatch() {
+        let lookup = PromptLookup(longestMatch: 3, shortestMatch: 2, draftLength: 4)
+        // "7 8 9" occurs at 0 and 6; the latest (6) is followed by 4 5.
+        XCTAssertEqual(lookup.draft(after: [7, 8, 9, 1, 2, 3, 7, 8, 9, 4, 5, 0, 7, 8, 9], limit: 10), [4, 5, 0, 7])
+        // No 3-gram matches; the 2-gram "2 3" does.
+        XCTAssertEqual(lookup.draft(after: [1, 2, 3, 4, 5, 6, 9, 2, 3], limit: 10), [4, 5, 6, 9])
+        XCTAssertEqual(lookup.draft(after: [1, 2, 3, 4, 5, 6, 9, 2, 3], limit: 2), [4, 5], "the caller's limit")
+        XCTAssertEqual(lookup.draft(after: [1, 2, 3, 4, 5, 6, 9, 2, 3], limit: 0), [])
+        // A single shared token is not enough at shortestMatch 2; nothing at all matches in a short history.
+        XCTAssertEqual(lookup.draft(after: [1, 2, 3, 9, 3], limit: 10), [])
+        XCTAssertEqual(lookup.draft(after: [4], limit: 10), [])
+        // An overlapping match: in a run of one token the draft continues the run.
+        XCTAssertEqual(lookup.draft(after: [6, 6, 6, 6], limit: 10), [6])
+    }
+}
