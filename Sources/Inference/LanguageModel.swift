@@ -30,10 +30,22 @@ extension LanguageModel {
     public func append(_ tokens: [Int]) throws -> [Float] {
         guard !tokens.isEmpty else { throw InferenceError.emptyPrompt }
         var logits: [Float] = []
-        try forward(tokens, logitsFor: (tokens.count - 1)..<tokens.count) { _, values in logits = Array(values) }
-        // A NaN or infinity here means damaged weights (or a kernel bug): never sample from it.
-        if !logits.allSatisfy(\.isFinite) { throw InferenceError.nonFiniteLogits(position: position) }
+        try forward(tokens, logitsFor: (tokens.count - 1)..<tokens.count) { _, values in logits = try Self.finite(values, position) }
         return logits
+    }
+
+    /// Appends `tokens` in one `decodeSteps` pass and returns the logits after each.
+    public func appendSteps(_ tokens: [Int]) throws -> [[Float]] {
+        let start = position
+        var steps: [[Float]] = []
+        try decodeSteps(tokens) { i, values in steps.append(try Self.finite(values, start + i + 1)) }
+        return steps
+    }
+
+    /// `values` as an array; a NaN or infinity means damaged weights (or a kernel bug): never sample from it.
+    private static func finite(_ values: UnsafeBufferPointer<Float>, _ position: Int) throws -> [Float] {
+        guard values.allSatisfy(\.isFinite) else { throw InferenceError.nonFiniteLogits(position: position) }
+        return Array(values)
     }
 }
 

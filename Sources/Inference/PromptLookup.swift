@@ -15,6 +15,11 @@ public struct PromptLookup: Sendable, Equatable {
         self.draftLength = max(1, draftLength)
     }
 
+    /// Drafts of at most `draftLength` tokens with the default matching, or nil (one token per pass) for 0.
+    public static func drafting(_ draftLength: Int) -> PromptLookup? {
+        draftLength > 0 ? PromptLookup(draftLength: draftLength) : nil
+    }
+
     /// The tokens that followed the latest earlier occurrence of `history`'s last n tokens (the longest n that
     /// occurs), at most `min(draftLength, limit)` of them; empty when nothing matches.
     public func draft(after history: [Int], limit: Int) -> [Int] {

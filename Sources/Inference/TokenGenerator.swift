@@ -142,7 +142,7 @@ public final class TokenGenerator {
                 continue
             }
             let start = model.position
-            let steps = try decodeSteps([id] + draft)
+            let steps = try model.appendSteps([id] + draft)
             if reusesCache { cached.append(id) }
             drafted += draft.count
             // steps[i] predicts the token after draft[i - 1]; draft[i] stands while the sampler picks it.
@@ -168,16 +168,6 @@ public final class TokenGenerator {
         return Result(promptTokens: prompt, tokens: tokens, text: text, stopReason: reason,
                       prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart),
                       reusedPromptTokens: reused, draftedTokens: drafted, acceptedDraftTokens: accepted)
-    }
-
-    /// The logits after each of `tokens`, appended in one verification pass.
-    private func decodeSteps(_ tokens: [Int]) throws -> [[Float]] {
-        var steps: [[Float]] = []
-        try model.decodeSteps(tokens) { _, values in steps.append(Array(values)) }
-        if let bad = steps.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
-            throw InferenceError.nonFiniteLogits(position: model.position - tokens.count + bad + 1)
-        }
-        return steps
     }
 
     /// Where the earliest stop string starts in `text`, if any.

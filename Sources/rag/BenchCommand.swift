@@ -194,6 +194,10 @@ struct BenchMatrixVectorCommand: ParsableCommand {
     var vectors = 1
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        if vectors < 1 { throw ValidationError("--vectors must be at least 1") }
+    }
+
     struct Row: Encodable {
         var type: String; var rows: Int; var columns: Int; var vectors: Int; var path: String
         /// Weight bytes over the call's time (each weight is read once for all the vectors).
@@ -207,8 +211,8 @@ struct BenchMatrixVectorCommand: ParsableCommand {
         // Q5_0/Q8_0 as the gate/up and output projections (4864 rows of 896), K-quants as the down projection.
         for (type, rows, columns) in [(TensorType.q5_0, 4864, 896), (.q8_0, 4864, 896), (.q4_K, 896, 4864), (.q6_K, 896, 4864)] {
             let weights = Self.randomBlocks(type, rows: rows, columns: columns, generator: &generator)
-            let x = (0..<(columns * max(1, vectors))).map { _ in Float(generator.nextUnit() * 4 - 2) }
-            var y = [Float](repeating: 0, count: rows * max(1, vectors))
+            let x = (0..<(columns * vectors)).map { _ in Float(generator.nextUnit() * 4 - 2) }
+            var y = [Float](repeating: 0, count: rows * vectors)
             let paths: [MatrixVector.Int8Path] = MatrixVector.hasNativeInt8 ? [.swift, .native] : [.swift]
             weights.withUnsafeBytes { raw in
                 let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
@@ -218,18 +222,18 @@ struct BenchMatrixVectorCommand: ParsableCommand {
                         let start = monotonicSeconds()
                         x.withUnsafeBufferPointer { x in
                             if type == .q4_K || type == .q6_K {
-                                MatrixVector.multiply(w, Q8KActivation(x.baseAddress!, count: columns, vectors: max(1, vectors)),
+                                MatrixVector.multiply(w, Q8KActivation(x.baseAddress!, count: columns, vectors: vectors),
                                                       bias: nil, into: &y,
                                                       parallelism: compute.parallelism, path: path)
                             } else {
-                                MatrixVector.multiply(w, Q8Activation(x.baseAddress!, count: columns, vectors: max(1, vectors)),
+                                MatrixVector.multiply(w, Q8Activation(x.baseAddress!, count: columns, vectors: vectors),
                                                       bias: nil, into: &y,
                                                       parallelism: compute.parallelism, path: path)
                             }
                         }
                         best = min(best, monotonicSeconds() - start)
                     }
-                    report.append(Row(type: type.description, rows: rows, columns: columns, vectors: max(1, vectors),
+                    report.append(Row(type: type.description, rows: rows, columns: columns, vectors: vectors,
                                       path: path == .native ? "c" : "swift",
                                       gigabytesPerSecond: Double(weights.count) / best / 1e9, microseconds: best * 1e6))
                 }

@@ -69,7 +69,7 @@ struct GenerateCommand: ParsableCommand {
         let model = try LanguageModels.load(file, options: InferenceOptions(parallelism: compute.parallelism, contextLength: needed))
         if promptIDs.count > 1000 { StandardStreams.writeError("reading the prompt (\(promptIDs.count) tokens)…\n") }
         let generator = TokenGenerator(model: model, tokenizer: tokenizer)
-        if sampling.promptLookup > 0 { generator.promptLookup = PromptLookup(draftLength: sampling.promptLookup) }
+        generator.promptLookup = .drafting(sampling.promptLookup)
         let limits = TokenGenerator.Limits(maxTokens: sampling.maxTokens, stopStrings: stopStrings,
                                             topCandidates: sampling.settings.candidatesPerToken)
 

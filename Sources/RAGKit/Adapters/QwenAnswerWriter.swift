@@ -38,7 +38,7 @@ public final class QwenAnswerWriter: AnswerWriter {
                       onPiece: (GeneratedPiece) throws -> Void) throws -> GenerationReport {
         let started = Date()
         var firstTokenAt: Date?
-        generator.promptLookup = settings.promptLookupDraft > 0 ? PromptLookup(draftLength: settings.promptLookupDraft) : nil
+        generator.promptLookup = .drafting(settings.promptLookupDraft)
         let result = try generator.generate(
             prompt: prompt.ids(turns), sampler: Sampler(Sampler.Settings(settings)),
             limits: TokenGenerator.Limits(maxTokens: settings.maxTokens, topCandidates: settings.candidatesPerToken)
