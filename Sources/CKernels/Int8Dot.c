@@ -8,7 +8,7 @@
 #include <string.h>
 
 #if defined(__AVX2__) && defined(__F16C__) && defined(__FMA__)
-#include <immintrin.h>
+#include "BlockLayouts.h"
 #define RAG_HAVE_INT8 1
 #else
 #define RAG_HAVE_INT8 0
@@ -17,12 +17,6 @@
 int rag_int8_kernels_available(void) { return RAG_HAVE_INT8; }
 
 #if RAG_HAVE_INT8
-
-static inline float half_to_float(const void *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
 
 /// Eight int32 lanes of Σ w·x over 32 signed byte pairs, given |w| (`magnitude`) as well as w.
 static inline __m256i pair_sums_of(__m256i magnitude, __m256i w, __m256i x) {
@@ -136,16 +130,6 @@ void rag_q8_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t
     RAG_DOTS_BODY(34, q8_0_weights)
 }
 
-/// The 6-bit scales (`scale`) and mins (`min`) of a Q4_K block's eight sub-blocks, unpacked from 12 bytes.
-static inline void q4_K_scales(const uint8_t *packed, uint8_t scale[8], uint8_t min[8]) {
-    for (int j = 0; j < 4; j++) {
-        scale[j] = packed[j] & 63;
-        min[j] = packed[j + 4] & 63;
-        scale[j + 4] = (packed[j + 8] & 0x0F) | ((packed[j] >> 6) << 4);
-        min[j + 4] = (packed[j + 8] >> 4) | ((packed[j + 4] >> 6) << 4);
-    }
-}
-
 // K-quant weights are unsigned (Q4_K nibbles 0-15, Q6_K 0-63) and go straight into vpmaddubsw against the
 // signed activations; the offsets (Q4_K's mins, Q6_K's -32) are applied once per sub-block through the
 // activation's 16-value sums. Pair sums stay within int16: 2·63·127 < 32768.
@@ -225,6 +209,96 @@ float rag_q6_K_q8_K_dot(const void *blocks, int count, const int8_t *values, con
     return horizontal_sum(acc) - offsets;
 }
 
+
+// The several-vector K-quant kernels: each block's scales and weights are unpacked once, then every vector
+// takes exactly the single-vector kernel's steps (same integer sums, same float operations in the same order).
+
+/// The body of both; `q6` (a constant in each caller) picks Q6_K's block layout over Q4_K's.
+static inline __attribute__((always_inline)) void k_quant_dots(const int q6, const void *blocks, int count, int vectors,
+                                                               const int8_t *values, const float *scales,
+                                                               const int16_t *sums16, float *out) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F), pair = _mm256_set1_epi8(3);
+    const int block_bytes = q6 ? 210 : 144;
+    for (int t0 = 0; t0 < vectors; t0 += RAG_DOTS_MAX_VECTORS) {
+        const int n = vectors - t0 < RAG_DOTS_MAX_VECTORS ? vectors - t0 : RAG_DOTS_MAX_VECTORS;
+        __m256 acc[RAG_DOTS_MAX_VECTORS];
+        float offsets[RAG_DOTS_MAX_VECTORS];
+        for (int t = 0; t < n; t++) { acc[t] = _mm256_setzero_ps(); offsets[t] = 0; }
+        const uint8_t *block = (const uint8_t *)blocks;
+        for (int b = 0; b < count; b++, block += block_bytes) {
+            // q[k]: weights 32k ..< 32k + 32 as unsigned bytes; sc[k]: their scales as 16 int16 lanes.
+            __m256i q[8], sc[8];
+            uint8_t scale[8], min[8];
+            const int8_t *scale6 = (const int8_t *)(block + 192);
+            float d, dmin = 0;
+            if (q6) {
+                for (int half = 0; half < 2; half++) {
+                    const uint8_t *ql = block + 64 * half, *qh = block + 128 + 32 * half;
+                    const int8_t *s = scale6 + 8 * half;
+                    const __m256i low0 = _mm256_loadu_si256((const __m256i *)ql);
+                    const __m256i low1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+                    const __m256i high = _mm256_loadu_si256((const __m256i *)qh);
+                    q[4 * half] = _mm256_or_si256(_mm256_and_si256(low0, nibble), _mm256_slli_epi16(_mm256_and_si256(high, pair), 4));
+                    q[4 * half + 1] = _mm256_or_si256(_mm256_and_si256(low1, nibble),
+                                                      _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2), pair), 4));
+                    q[4 * half + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(low0, 4), nibble),
+                                                      _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 4), pair), 4));
+                    q[4 * half + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(low1, 4), nibble),
+                                                      _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 6), pair), 4));
+                    for (int k = 0; k < 4; k++) sc[4 * half + k] = two_scales(s[2 * k], s[2 * k + 1]);
+                }
+                d = half_to_float(block + 208);
+            } else {
+                q4_K_scales(block + 4, scale, min);
+                for (int g = 0; g < 4; g++) {
+                    const __m256i raw = _mm256_loadu_si256((const __m256i *)(block + 16 + 32 * g));
+                    q[2 * g] = _mm256_and_si256(raw, nibble);
+                    q[2 * g + 1] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), nibble);
+                    sc[2 * g] = _mm256_set1_epi16(scale[2 * g]);
+                    sc[2 * g + 1] = _mm256_set1_epi16(scale[2 * g + 1]);
+                }
+                d = half_to_float(block);
+                dmin = half_to_float(block + 2);
+            }
+            for (int t = 0; t < n; t++) {
+                const size_t v = (size_t)(t0 + t);
+                const int8_t *x = values + v * 256 * count + 256 * b;
+                const int16_t *sums = sums16 + v * 16 * count + 16 * b;
+                int32_t offset = 0;
+                if (q6) {
+                    for (int s = 0; s < 16; s++) offset += scale6[s] * sums[s];
+                } else {
+                    for (int s = 0; s < 8; s++) offset += min[s] * (sums[2 * s] + sums[2 * s + 1]);
+                }
+                __m256i total = _mm256_setzero_si256();
+                for (int k = 0; k < 8; k++) {
+                    const __m256i p = _mm256_maddubs_epi16(q[k], _mm256_loadu_si256((const __m256i *)(x + 32 * k)));
+                    total = _mm256_add_epi32(total, _mm256_madd_epi16(p, sc[k]));
+                }
+                const float dx = scales[v * count + b], scaled = d * dx;
+                acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(scaled), _mm256_cvtepi32_ps(total), acc[t]);
+                // Two statements, as in the single-vector kernels, so the compiler fuses each the same way.
+                if (q6) {
+                    offsets[t] += scaled * 32.0f * (float)offset;
+                } else {
+                    offsets[t] += dmin * dx * (float)offset;
+                }
+            }
+        }
+        for (int t = 0; t < n; t++) out[t0 + t] = horizontal_sum(acc[t]) - offsets[t];
+    }
+}
+
+void rag_q4_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales,
+                        const int16_t *sums16, float *out) {
+    k_quant_dots(0, blocks, count, vectors, values, scales, sums16, out);
+}
+
+void rag_q6_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales,
+                        const int16_t *sums16, float *out) {
+    k_quant_dots(1, blocks, count, vectors, values, scales, sums16, out);
+}
+
 #else
 
 float rag_q5_0_q8_0_dot(const void *blocks, int count, const int8_t *values, const float *scales) {
@@ -253,6 +327,16 @@ void rag_q5_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t
 
 void rag_q8_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales, float *out) {
     (void)blocks; (void)count; (void)vectors; (void)values; (void)scales; (void)out;
+}
+
+void rag_q4_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales,
+                        const int16_t *sums16, float *out) {
+    (void)blocks; (void)count; (void)vectors; (void)values; (void)scales; (void)sums16; (void)out;
+}
+
+void rag_q6_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales,
+                        const int16_t *sums16, float *out) {
+    (void)blocks; (void)count; (void)vectors; (void)values; (void)scales; (void)sums16; (void)out;
 }
 
 #endif

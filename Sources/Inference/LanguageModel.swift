@@ -59,11 +59,15 @@ public struct InferenceOptions: Sendable {
     /// Round activations to 8 bits before quantised products, as llama.cpp does (`ActivationRounding`).
     public var roundsActivationsLikeLlamaCpp: Bool
 
+    /// The kernels of prefill's matrix products (int8 only where activations are rounded like llama.cpp's).
+    public var prefill: MatrixKernels
+
     public init(parallelism: Parallelism = .allCores, contextLength: Int = 4096,
-                roundsActivationsLikeLlamaCpp: Bool = true) {
+                roundsActivationsLikeLlamaCpp: Bool = true, prefill: MatrixKernels = .int8) {
         self.parallelism = parallelism
         self.contextLength = contextLength
         self.roundsActivationsLikeLlamaCpp = roundsActivationsLikeLlamaCpp
+        self.prefill = prefill
     }
 }
 

@@ -4,7 +4,8 @@ import ModelFiles
 /// Qwen2 (Qwen2.5 0.5B–72B): a pre-norm decoder-only Transformer. Per block: RMSNorm → grouped-query attention
 /// (Q/K/V with biases, NeoX RoPE) → residual; RMSNorm → SwiGLU feed-forward → residual. Then a final RMSNorm and
 /// the output projection to vocabulary logits. Weights stay where they lie in the mapped GGUF file, in their
-/// quantised types; prefill runs GEMM-shaped (`MatrixMultiply`), decode matrix-vector (`MatrixVector`).
+/// quantised types; prefill runs GEMM-shaped (`Int8MatrixMultiply`, or the f32 `MatrixMultiply`), decode
+/// matrix-vector (`MatrixVector`).
 public final class Qwen2Decoder: LanguageModel {
     /// The weights of one Transformer block; matrices are (rows = outputs) × (columns = inputs).
     struct Block {
@@ -35,6 +36,8 @@ public final class Qwen2Decoder: LanguageModel {
     /// Whether activations go through llama.cpp's 8-bit rounding before each quantised product (see
     /// `ActivationRounding`).
     private let roundsActivations: Bool
+    /// Whether prefill multiplies in 8-bit integers (see `InferenceOptions.prefill`).
+    private let prefillsInInt8: Bool
 
     /// Prompt tokens processed together; longer prompts are prefilled in chunks of this size.
     static let prefillBatch = 256
@@ -72,6 +75,7 @@ public final class Qwen2Decoder: LanguageModel {
         contextLength = max(1, min(options.contextLength, config.trainedContextLength))
         parallelism = options.parallelism
         roundsActivations = options.roundsActivationsLikeLlamaCpp
+        prefillsInInt8 = options.prefill == .int8 && roundsActivations && Int8MatrixMultiply.isAvailable
         cache = KVCache(blocks: config.blockCount, capacity: contextLength, width: kv)
         state = DecoderRunState(config: config, batch: Self.prefillBatch, logitRows: Self.logitBatch)
         rope = RotaryEmbedding(headDimension: config.headDimension, base: config.ropeBase)
@@ -132,9 +136,10 @@ public final class Qwen2Decoder: LanguageModel {
             RMSNorm.apply(state.hidden, rows: n, width: d, weight: block.attentionNorm, epsilon: config.rmsNormEpsilon,
                           into: state.normed)
             let keys = cache.keys(block: b, position: start), values = cache.values(block: b, position: start)
-            linear(state.normed, n, block.query, block.queryBias, stepwise: stepwise, into: state.queries)
-            linear(state.normed, n, block.key, block.keyBias, stepwise: stepwise, into: keys)
-            linear(state.normed, n, block.value, block.valueBias, stepwise: stepwise, into: values)
+            var normed = LayerInput(state.normed, rows: n, width: d)
+            linear(&normed, block.query, block.queryBias, stepwise: stepwise, into: state.queries)
+            linear(&normed, block.key, block.keyBias, stepwise: stepwise, into: keys)
+            linear(&normed, block.value, block.valueBias, stepwise: stepwise, into: values)
             for i in 0..<n {
                 let cosines = state.cosines + i * half, sines = state.sines + i * half
                 rope.rotate(state.queries + i * q, heads: config.headCount, cosines: cosines, sines: sines)
@@ -143,16 +148,19 @@ public final class Qwen2Decoder: LanguageModel {
             attention.apply(queries: state.queries, tokens: n, start: start, keys: cache.keys(block: b, position: 0),
                             values: cache.values(block: b, position: 0), into: state.attention,
                             parallelism: parallelism)
-            linear(state.attention, n, block.attentionOutput, nil, stepwise: stepwise, into: state.projected)
+            var attended = LayerInput(state.attention, rows: n, width: q)
+            linear(&attended, block.attentionOutput, nil, stepwise: stepwise, into: state.projected)
             addResidual(n * d)
 
             // Feed-forward sub-layer.
             RMSNorm.apply(state.hidden, rows: n, width: d, weight: block.feedForwardNorm,
                           epsilon: config.rmsNormEpsilon, into: state.normed)
-            linear(state.normed, n, block.gate, nil, stepwise: stepwise, into: state.gate)
-            linear(state.normed, n, block.up, nil, stepwise: stepwise, into: state.up)
+            var feedForwardInput = LayerInput(state.normed, rows: n, width: d)
+            linear(&feedForwardInput, block.gate, nil, stepwise: stepwise, into: state.gate)
+            linear(&feedForwardInput, block.up, nil, stepwise: stepwise, into: state.up)
             SwiGLU.apply(gate: state.gate, up: state.up, count: n * config.feedForwardLength)
-            linear(state.gate, n, block.down, nil, stepwise: stepwise, into: state.projected)
+            var activated = LayerInput(state.gate, rows: n, width: config.feedForwardLength)
+            linear(&activated, block.down, nil, stepwise: stepwise, into: state.projected)
             addResidual(n * d)
         }
         position += n
@@ -166,7 +174,8 @@ public final class Qwen2Decoder: LanguageModel {
             let count = min(state.logitRows, rows.upperBound - first)
             RMSNorm.apply(state.hidden + first * d, rows: count, width: d, weight: outputNorm,
                           epsilon: config.rmsNormEpsilon, into: state.normed)
-            linear(state.normed, count, output, nil, stepwise: stepwise, into: state.logits)
+            var normed = LayerInput(state.normed, rows: count, width: d)
+            linear(&normed, output, nil, stepwise: stepwise, into: state.logits)
             for r in 0..<count {
                 try visit(first + r, UnsafeBufferPointer(start: state.logits + r * vocabulary, count: vocabulary))
             }
@@ -174,32 +183,33 @@ public final class Qwen2Decoder: LanguageModel {
         }
     }
 
-    /// y = x·Wᵀ + bias for `n` token rows: matrix-vector for one token (decode), GEMM for several (prefill).
-    /// `stepwise` runs several tokens through the matrix-vector kernels instead, each row exactly as its own
-    /// decode step would (the GEMM sums in another order), reading the weights once for all of them.
-    private func linear(_ x: UnsafePointer<Float>, _ n: Int, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
+    /// y = x·Wᵀ + bias for the input's token rows: matrix-vector for one token (decode), GEMM for several
+    /// (prefill: in 8-bit integers on the same quantised activations where it can). `stepwise` runs several tokens
+    /// through the matrix-vector kernels instead, each row exactly as its own decode step would (a GEMM sums in
+    /// another order), reading the weights once for all of them.
+    private func linear(_ input: inout LayerInput, _ w: WeightMatrix, _ bias: UnsafePointer<Float>?,
                         stepwise: Bool, into y: UnsafeMutablePointer<Float>) {
+        let n = input.rows
         let asDecode = n == 1 || stepwise
         if asDecode, roundsActivations {
             // Decode: integer kernels on the same 8-bit activation the rounding below would produce.
             switch w.type {
             case .q5_0, .q8_0:
-                MatrixVector.multiply(w, Q8Activation(x, count: w.columns, vectors: n), bias: bias, into: y,
-                                      parallelism: parallelism)
+                MatrixVector.multiply(w, input.blocksOf32(), bias: bias, into: y, parallelism: parallelism)
                 return
             case .q4_K, .q6_K:
-                MatrixVector.multiply(w, Q8KActivation(x, count: w.columns, vectors: n), bias: bias, into: y,
-                                      parallelism: parallelism)
+                MatrixVector.multiply(w, input.blocksOf256(), bias: bias, into: y, parallelism: parallelism)
                 return
             default:
                 break
             }
         }
-        var x = x
-        if roundsActivations, ActivationRounding.blockSize(for: w.type) != nil {
-            ActivationRounding.apply(x, count: n * w.columns, for: w.type, into: state.rounded)
-            x = UnsafePointer(state.rounded)
+        if !asDecode, prefillsInInt8, Int8MatrixMultiply.supports(w.type) {
+            Int8MatrixMultiply.multiply(input.packed(for: w.type, parallelism: parallelism), weights: w, bias: bias,
+                                        into: y, parallelism: parallelism)
+            return
         }
+        let x = roundsActivations ? input.rounded(for: w.type, into: state.rounded) : input.values
         if asDecode {
             for t in 0..<n {
                 MatrixVector.multiply(w, x + t * w.columns, bias: bias, into: y + t * w.rows, parallelism: parallelism)

@@ -20,16 +20,21 @@ public struct Q8Activation {
         self.vectors = vectors
         var values = [Int8](repeating: 0, count: count * vectors)
         var scales = [Float](repeating: 0, count: count * vectors / 32)
-        for b in 0..<(count * vectors / 32) {
-            let block = x + 32 * b
-            var amax: Float = 0
-            for i in 0..<32 { amax = max(amax, abs(block[i])) }
-            scales[b] = Float(Float16(amax / 127))
-            let inverse: Float = amax != 0 ? 127 / amax : 0
-            for i in 0..<32 { values[32 * b + i] = Int8((block[i] * inverse).rounded(.toNearestOrEven)) }
+        values.withUnsafeMutableBufferPointer { codes in
+            for b in 0..<(count * vectors / 32) { scales[b] = Self.quantise(x + 32 * b, into: codes.baseAddress! + 32 * b) }
         }
         self.values = values
         self.scales = scales
+    }
+
+    /// Quantises one block of 32 floats into `codes` and returns its scale.
+    @inline(__always)
+    static func quantise(_ block: UnsafePointer<Float>, into codes: UnsafeMutablePointer<Int8>) -> Float {
+        var amax: Float = 0
+        for i in 0..<32 { amax = max(amax, abs(block[i])) }
+        let inverse: Float = amax != 0 ? 127 / amax : 0
+        for i in 0..<32 { codes[i] = Int8((block[i] * inverse).rounded(.toNearestOrEven)) }
+        return Float(Float16(amax / 127))
     }
 
     /// The dequantised values d·q (what `ActivationRounding` produces for Q8_0): for tests and references.

@@ -24,22 +24,33 @@ public struct Q8KActivation {
         var values = [Int8](repeating: 0, count: count * vectors)
         var scales = [Float](repeating: 0, count: count * vectors / 256)
         var sums16 = [Int16](repeating: 0, count: count * vectors / 16)
-        for b in 0..<(count * vectors / 256) {
-            let block = x + 256 * b
-            var amax: Float = 0, signedMax: Float = 0
-            for i in 0..<256 where abs(block[i]) > amax {
-                amax = abs(block[i])
-                signedMax = block[i]
+        values.withUnsafeMutableBufferPointer { codes in
+            for b in 0..<(count * vectors / 256) {
+                let block = codes.baseAddress! + 256 * b
+                scales[b] = Self.quantise(x + 256 * b, into: block)
+                for g in 0..<16 { sums16[16 * b + g] = Int16((0..<16).reduce(0) { $0 + Int(block[16 * g + $1]) }) }
             }
-            guard amax != 0 else { continue }
-            let iscale = -127 / signedMax
-            scales[b] = 1 / iscale
-            for i in 0..<256 { values[256 * b + i] = Int8(min(127, (iscale * block[i]).rounded(.toNearestOrEven))) }
-            for g in 0..<16 { sums16[16 * b + g] = Int16(values[(256 * b + 16 * g)..<(256 * b + 16 * g + 16)].reduce(0) { $0 + Int($1) }) }
         }
         self.values = values
         self.scales = scales
         self.sums16 = sums16
+    }
+
+    /// Quantises one block of 256 floats into `codes` and returns its scale (0, with zero codes, for a zero block).
+    @inline(__always)
+    static func quantise(_ block: UnsafePointer<Float>, into codes: UnsafeMutablePointer<Int8>) -> Float {
+        var amax: Float = 0, signedMax: Float = 0
+        for i in 0..<256 where abs(block[i]) > amax {
+            amax = abs(block[i])
+            signedMax = block[i]
+        }
+        guard amax != 0 else {
+            codes.update(repeating: 0, count: 256)
+            return 0
+        }
+        let iscale = -127 / signedMax
+        for i in 0..<256 { codes[i] = Int8(min(127, (iscale * block[i]).rounded(.toNearestOrEven))) }
+        return 1 / iscale
     }
 
     /// The dequantised values d·q (what `ActivationRounding` produces for K-quants): for tests and the fallback.
@@ -60,14 +71,21 @@ extension MatrixVector {
             multiplyEach(w, a.dequantized(), vectors: a.vectors, bias: bias, into: y, parallelism: parallelism)
             return
         }
-        let dot = w.type == .q4_K ? rag_q4_K_q8_K_dot : rag_q6_K_q8_K_dot
         let blocks = w.columns / 256
         a.values.withUnsafeBufferPointer { values in
             a.scales.withUnsafeBufferPointer { scales in
                 a.sums16.withUnsafeBufferPointer { sums in
-                    forEachRow(w, vectors: a.vectors, bias: bias, into: y, parallelism: parallelism) { row, t in
-                        dot(row, Int32(blocks), values.baseAddress! + t * a.count, scales.baseAddress! + t * blocks,
-                            sums.baseAddress! + t * a.count / 16)
+                    if a.vectors == 1 {
+                        let dot = w.type == .q4_K ? rag_q4_K_q8_K_dot : rag_q6_K_q8_K_dot
+                        forEachRow(w, vectors: 1, bias: bias, into: y, parallelism: parallelism) { row, _ in
+                            dot(row, Int32(blocks), values.baseAddress!, scales.baseAddress!, sums.baseAddress!)
+                        }
+                    } else {
+                        let dots = w.type == .q4_K ? rag_q4_K_q8_K_dots : rag_q6_K_q8_K_dots
+                        forEachRow(w, vectors: a.vectors, bias: bias, into: y, parallelism: parallelism) { row, out in
+                            dots(row, Int32(blocks), Int32(a.vectors), values.baseAddress!, scales.baseAddress!,
+                                 sums.baseAddress!, out)
+                        }
                     }
                 }
             }

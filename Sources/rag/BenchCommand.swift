@@ -28,10 +28,13 @@ struct BenchEmbedCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Passage batches to time (best is reported).") var rounds = 3
     @Option(help: "The query whose latency is measured.") var query = "怎么让模型更听话"
     @Option(parsing: .unconditional, help: "Query embeddings to time (median is reported).") var queries = 30
+    @Option(help: ArgumentHelp("The encoder's matrix products: int8 (default; AVX-512 VNNI, else f32) or f32 (the reference GEMM).",
+                               valueName: "int8|f32"))
+    var kernels: MatrixKernels = .int8
     @OptionGroup var compute: ComputeOptions
 
     struct Report: Encodable {
-        var engine = "rag"
+        var engine: String
         var threads: Int
         var passages: Int
         var tokens: Int
@@ -42,7 +45,7 @@ struct BenchEmbedCommand: ParsableCommand {
 
     func run() throws {
         let passages = try String(contentsOfFile: texts, encoding: .utf8).split(separator: "\n").map(String.init)
-        let embedder = try E5Embedder(threads: compute.parallelism.threads)
+        let embedder = try E5Embedder(threads: compute.parallelism.threads, kernels: kernels)
         let encoder = embedder.encoder, parallelism = compute.parallelism
         let tokens = passages.reduce(0) { $0 + encoder.tokenCount($1, role: .passage) }
         var best = Double.infinity
@@ -57,7 +60,7 @@ struct BenchEmbedCommand: ParsableCommand {
             _ = encoder.embed([query], role: .query, parallelism: parallelism)
             latencies.append(monotonicSeconds() - start)
         }
-        try printJSON(Report(threads: parallelism.threads, passages: passages.count, tokens: tokens,
+        try printJSON(Report(engine: kernels == .int8 ? "rag" : "rag f32", threads: parallelism.threads, passages: passages.count, tokens: tokens,
                              passagesPerSecond: Double(passages.count) / best, tokensPerSecond: Double(tokens) / best,
                              queryMilliseconds: (latencies.median ?? 0) * 1000))
     }
@@ -143,7 +146,7 @@ struct SplitMix {
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
-/// `rag bench gemm`: GFLOP/s of `MatrixMultiply` on random weights of one type (Q4_0, e5's, by default; the
+/// `rag bench gemm`: GFLOP/s of `Int8MatrixMultiply` or `MatrixMultiply` on random weights of one type (Q4_0, e5's, by default; the
 /// decoder's K-quants to see what their dequantisation costs prefill), shaped like e5's FFN unless told (best of
 /// `--rounds`).
 struct BenchMatrixMultiplyCommand: ParsableCommand {
@@ -154,6 +157,9 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weight columns (inputs), a multiple of 32.") var inputs = 384
     @Option(parsing: .unconditional, help: "Multiplies to time (best is reported).") var rounds = 5
     @Option(help: "Weight type: q4_0, q5_0, q8_0, q4_k or q6_k (inputs a multiple of 256 for the K-quants).") var type = "q4_0"
+    @Option(help: ArgumentHelp("int8 (Int8MatrixMultiply, what prefill and the encoder run; quantising the activations included) or f32 (MatrixMultiply, the reference).",
+                               valueName: "int8|f32"))
+    var kernels: MatrixKernels = .int8
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -162,6 +168,9 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
             throw ValidationError("--type must be one of " + choices.map { $0.description.lowercased() }.joined(separator: ", "))
         }
         guard inputs % type.weightsPerBlock == 0 else { throw ValidationError("--inputs must be a multiple of \(type.weightsPerBlock) for \(type)") }
+        if kernels == .int8, !Int8MatrixMultiply.isAvailable {
+            throw ValidationError("this build has no int8 GEMM (it needs AVX-512 VNNI): use --kernels f32")
+        }
         var generator = SplitMix(seed: 3)
         let weights = BenchMatrixVectorCommand.randomBlocks(type, rows: outputs, columns: inputs, generator: &generator)
         let x = (0..<(tokens * inputs)).map { _ in Float(generator.nextUnit() - 0.5) }
@@ -171,12 +180,17 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
             let w = WeightMatrix(type: type, rows: outputs, columns: inputs, base: raw.baseAddress!)!
             for _ in 0..<max(1, rounds) {
                 let start = monotonicSeconds()
-                MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: nil, into: &y, parallelism: compute.parallelism)
+                switch kernels {
+                case .int8:
+                    Int8MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: nil, into: &y, parallelism: compute.parallelism)
+                case .f32:
+                    MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: nil, into: &y, parallelism: compute.parallelism)
+                }
                 best = min(best, monotonicSeconds() - start)
             }
         }
         let flops = 2.0 * Double(tokens) * Double(outputs) * Double(inputs)
-        print("{\"type\": \"\(type)\", " + String(format: "\"threads\": %d, \"tokens\": %d, \"outputs\": %d, \"inputs\": %d, \"gflops\": %.1f}",
+        print("{\"type\": \"\(type)\", \"kernels\": \"\(kernels)\", " + String(format: "\"threads\": %d, \"tokens\": %d, \"outputs\": %d, \"inputs\": %d, \"gflops\": %.1f}",
                      compute.parallelism.threads, tokens, outputs, inputs, flops / best / 1e9))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 import Kernels
 import RAGKit
 import Store
@@ -49,6 +50,15 @@ struct ComputeOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 }
+
+/// The kernels of the decoder's prefill, for benchmarks and conformance checks (`rag generate`, `rag perplexity`).
+struct PrefillOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Prefill's matrix products: int8 (default; 8-bit integers on AVX-512 VNNI, else f32) or f32 (the reference GEMM).",
+                               valueName: "int8|f32"))
+    var prefill: MatrixKernels = .int8
+}
+
+extension MatrixKernels: ExpressibleByArgument {}
 
 /// A failure the command explains in its own words (one line, shown after "Error: ").
 struct CommandFailure: Error, CustomStringConvertible {

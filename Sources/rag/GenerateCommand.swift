@@ -48,6 +48,7 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: DecoderModelOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var prefillOptions: PrefillOptions
 
     func validate() throws {
         if mode == .raw, system != nil { throw ValidationError("--system only applies to --chat prompts") }
@@ -66,7 +67,8 @@ struct GenerateCommand: ParsableCommand {
             let advice = "shorten the prompt, lower --max-tokens or raise --ctx"
             throw CommandFailure("the prompt is \(promptIDs.count) tokens and --max-tokens adds \(sampling.maxTokens): \(needed) do not fit in --ctx \(context); \(advice)")
         }
-        let model = try LanguageModels.load(file, options: InferenceOptions(parallelism: compute.parallelism, contextLength: needed))
+        let model = try LanguageModels.load(file, options: InferenceOptions(parallelism: compute.parallelism, contextLength: needed,
+                                                                         prefill: prefillOptions.prefill))
         if promptIDs.count > 1000 { StandardStreams.writeError("reading the prompt (\(promptIDs.count) tokens)…\n") }
         let generator = TokenGenerator(model: model, tokenizer: tokenizer)
         generator.promptLookup = .drafting(sampling.promptLookup)

@@ -27,6 +27,7 @@ struct PerplexityCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: DecoderModelOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var prefillOptions: PrefillOptions
 
     func validate() throws {
         if ctx < 4 { throw ValidationError("--ctx must be at least 4") }
@@ -45,7 +46,8 @@ struct PerplexityCommand: ParsableCommand {
         guard windows > 0 else {
             throw ValidationError("\(file) has \(tokens.count) tokens, fewer than one window of --ctx \(ctx)")
         }
-        let model = try LanguageModels.load(gguf, options: InferenceOptions(parallelism: compute.parallelism, contextLength: ctx))
+        let model = try LanguageModels.load(gguf, options: InferenceOptions(parallelism: compute.parallelism, contextLength: ctx,
+                                                                         prefill: prefillOptions.prefill))
         var negativeLogLikelihood = 0.0, scored = 0
         for w in 0..<windows {
             let window = Array(tokens[(w * ctx)..<((w + 1) * ctx)])

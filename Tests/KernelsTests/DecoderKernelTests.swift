@@ -229,10 +229,41 @@ extension DecoderKernelTests {
         XCTAssertEqual(quiet.dequantized(), zeros)
     }
 
+    /// The int8 GEMM of prefill against the plain f32 product on the activations it quantises (rounded as llama.cpp
+    /// rounds them for each weight type), for every format it takes: token counts that leave a partial group and
+    /// an empty one, rows that leave a partial panel and a partial 4-row tile, 1 and 2 threads.
+    func testInt8MatrixMultiplyMatchesReferenceOnRoundedActivations() throws {
+        try XCTSkipUnless(Int8MatrixMultiply.isAvailable, "this build has no int8 GEMM (no AVX-512 VNNI)")
+        for (type, columns) in [(TensorType.q4_0, 96), (.q5_0, 96), (.q8_0, 64), (.q4_K, 512), (.q6_K, 512)] {
+            let rows = 37
+            let bytes = randomBlocks(type, count: rows * columns / type.weightsPerBlock)
+            let bias = randomFloats(rows)
+            for tokens in [1, 5, 37] {
+                let x = randomFloats(tokens * columns).map { $0 * 3 }
+                var rounded = [Float](repeating: 0, count: x.count)
+                ActivationRounding.apply(x, count: x.count, for: type, into: &rounded)
+                bytes.withUnsafeBytes { raw in
+                    let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
+                    var reference = [Float](repeating: 0, count: tokens * rows)
+                    MatrixMultiply.referenceMultiply(rounded, rows: tokens, weights: w, bias: bias, into: &reference)
+                    for threads in [1, 2] {
+                        var y = [Float](repeating: .nan, count: tokens * rows)
+                        Int8MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: bias, into: &y,
+                                                    parallelism: Parallelism(threads: threads))
+                        for i in y.indices {
+                            XCTAssertEqual(y[i], reference[i], accuracy: 1e-3 * max(1, abs(reference[i])),
+                                           "\(type), \(tokens) tokens, \(threads) threads, output \(i)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Several activation vectors in one call give, bit for bit, what each gives alone: prompt-lookup decoding
     /// relies on it to accept exactly the tokens plain decoding would choose.
     func testSeveralVectorsMultiplyExactlyAsEachAlone() {
-        let vectors = 3
+        let vectors = 11  // more than the C kernels take at once (8)
         for (type, columns) in [(TensorType.q5_0, 96), (.q8_0, 96), (.q4_K, 512), (.q6_K, 512)] {
             let rows = 7
             let bytes = randomBlocks(type, count: rows * columns / type.weightsPerBlock)

@@ -14,9 +14,9 @@ public final class E5Embedder: TextEmbedder, TokenCounter {
     public var dimension: Int { encoder.dimension }
 
     /// Loads the verified encoder from the models directory (a missing or damaged file is a one-line error).
-    public init(threads: Int, directory: ModelDirectory = .default) throws {
+    public init(threads: Int, directory: ModelDirectory = .default, kernels: MatrixKernels = .int8) throws {
         let url = try directory.verifiedURL(for: .encoder)
-        encoder = try E5Encoder(url: url)
+        encoder = try E5Encoder(url: url, kernels: kernels)
         parallelism = Parallelism(threads: threads)
         modelID = "multilingual-e5-small-q4_0@" + KnownModel.encoder.sha256.prefix(12)
     }

@@ -1,0 +1,175 @@
+// The int8 matrix multiply of prefill: weight rows unpacked once per panel into signed bytes with a scale per
+// block (and, for Q4_K, an offset), activations quantised per block to unsigned bytes (value + 128), and a
+// register-blocked micro-kernel of 4 weight rows × 32 tokens on AVX-512 VNNI, where one `vpdpbusd` does 64
+// byte products. See include/CKernels.h for the layouts.
+
+#include "CKernels.h"
+#include <string.h>
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VNNI__) && defined(__F16C__)
+#include "BlockLayouts.h"
+#define RAG_HAVE_INT8_GEMM 1
+#else
+#define RAG_HAVE_INT8_GEMM 0
+#endif
+
+int rag_int8_gemm_available(void) { return RAG_HAVE_INT8_GEMM; }
+
+#if RAG_HAVE_INT8_GEMM
+
+int rag_int8_block_weights(int type) { return type == RAG_TYPE_Q6_K ? 16 : 32; }
+
+/// 16 bytes of nibbles as 32 bytes 0-15: the low nibbles first (weights 0-15 of a Q4_0/Q5_0 block), then the high.
+static inline __m256i nibbles(const uint8_t *bytes) {
+    const __m128i packed = _mm_loadu_si128((const __m128i *)bytes), low = _mm_set1_epi8(0x0F);
+    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(packed, 4), low), _mm_and_si128(packed, low));
+}
+
+int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, float *scales, int32_t *sums,
+                        float *offsets) {
+    const uint8_t *block = (const uint8_t *)row;
+    switch (type) {
+    case RAG_TYPE_Q4_0:
+        for (int b = 0; b < columns / 32; b++, block += 18) {
+            scales[b] = half_to_float(block);
+            _mm256_storeu_si256((__m256i *)(values + 32 * b), _mm256_sub_epi8(nibbles(block + 2), _mm256_set1_epi8(8)));
+        }
+        break;
+    case RAG_TYPE_Q5_0:
+        for (int b = 0; b < columns / 32; b++, block += 22) {
+            scales[b] = half_to_float(block);
+            uint32_t fifth;
+            memcpy(&fifth, block + 2, 4);
+            const __m256i q = nibbles(block + 6);
+            const __m256i high = _mm256_maskz_mov_epi8((__mmask32)fifth, _mm256_set1_epi8(0x10));
+            _mm256_storeu_si256((__m256i *)(values + 32 * b), _mm256_sub_epi8(_mm256_or_si256(q, high), _mm256_set1_epi8(16)));
+        }
+        break;
+    case RAG_TYPE_Q8_0:
+        for (int b = 0; b < columns / 32; b++, block += 34) {
+            scales[b] = half_to_float(block);
+            memcpy(values + 32 * b, block + 2, 32);
+        }
+        break;
+    case RAG_TYPE_Q4_K:
+        for (int s = 0; s < columns / 256; s++, block += 144) {
+            const float d = half_to_float(block), dmin = half_to_float(block + 2);
+            uint8_t scale[8], min[8];
+            q4_K_scales(block + 4, scale, min);
+            int8_t *v = values + 256 * s;
+            for (int g = 0; g < 4; g++) {
+                const uint8_t *q = block + 16 + 32 * g;
+                for (int j = 0; j < 32; j++) {
+                    v[64 * g + j] = (int8_t)(q[j] & 0x0F);
+                    v[64 * g + 32 + j] = (int8_t)(q[j] >> 4);
+                }
+            }
+            for (int j = 0; j < 8; j++) {
+                scales[8 * s + j] = d * (float)scale[j];
+                offsets[8 * s + j] = dmin * (float)min[j];
+            }
+        }
+        break;
+    case RAG_TYPE_Q6_K:
+        for (int s = 0; s < columns / 256; s++, block += 210) {
+            const float d = half_to_float(block + 208);
+            const int8_t *scale = (const int8_t *)(block + 192);
+            int8_t *v = values + 256 * s;
+            for (int half = 0; half < 2; half++) {
+                const uint8_t *ql = block + 64 * half, *qh = block + 128 + 32 * half;
+                int8_t *out = v + 128 * half;
+                for (int j = 0; j < 32; j++) {
+                    out[j] = (int8_t)(((ql[j] & 0x0F) | ((qh[j] & 3) << 4)) - 32);
+                    out[j + 32] = (int8_t)(((ql[j + 32] & 0x0F) | (((qh[j] >> 2) & 3) << 4)) - 32);
+                    out[j + 64] = (int8_t)(((ql[j] >> 4) | (((qh[j] >> 4) & 3) << 4)) - 32);
+                    out[j + 96] = (int8_t)(((ql[j + 32] >> 4) | (((qh[j] >> 6) & 3) << 4)) - 32);
+                }
+            }
+            for (int j = 0; j < 16; j++) scales[16 * s + j] = d * (float)scale[j];
+        }
+        break;
+    default:
+        return 0;
+    }
+    const int weights = rag_int8_block_weights(type);
+    for (int b = 0; b < columns / weights; b++) {
+        int32_t sum = 0;
+        for (int j = 0; j < weights; j++) sum += values[weights * b + j];
+        sums[b] = sum;
+        if (type != RAG_TYPE_Q4_K && offsets) offsets[b] = 0;
+    }
+    return 1;
+}
+
+void rag_int8_gemm_4x32(const int8_t *values, int columns, int block_weights, const float *scales,
+                        const int32_t *sums, const float *offsets, const uint8_t *x, const float *dx,
+                        const float *sx, float *out) {
+    const int blocks = columns / block_weights, steps = block_weights / 4;
+    const int8_t *w0 = values, *w1 = values + columns, *w2 = values + 2 * columns, *w3 = values + 3 * columns;
+    const uint8_t *xa = x, *xb = x + 16 * columns;            // the two groups of 16 tokens
+    const float *dxa = dx, *dxb = dx + 16 * blocks;
+    const float *sxa = sx, *sxb = sx ? sx + 16 * blocks : 0;
+    __m512 acc[4][2];
+    for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int b = 0; b < blocks; b++) {
+        __m512i p[4][2];
+        for (int r = 0; r < 4; r++) p[r][0] = p[r][1] = _mm512_setzero_si512();
+        const int c0 = b * block_weights;
+        for (int s = 0; s < steps; s++) {
+            const int c = c0 + 4 * s;
+            // 16 tokens × 4 consecutive activation bytes, against each row's same 4 weights broadcast.
+            const __m512i a = _mm512_loadu_si512((const void *)(xa + 16 * c));
+            const __m512i bb = _mm512_loadu_si512((const void *)(xb + 16 * c));
+            int32_t q0, q1, q2, q3;
+            memcpy(&q0, w0 + c, 4); memcpy(&q1, w1 + c, 4); memcpy(&q2, w2 + c, 4); memcpy(&q3, w3 + c, 4);
+            const __m512i v0 = _mm512_set1_epi32(q0), v1 = _mm512_set1_epi32(q1);
+            const __m512i v2 = _mm512_set1_epi32(q2), v3 = _mm512_set1_epi32(q3);
+            p[0][0] = _mm512_dpbusd_epi32(p[0][0], a, v0); p[0][1] = _mm512_dpbusd_epi32(p[0][1], bb, v0);
+            p[1][0] = _mm512_dpbusd_epi32(p[1][0], a, v1); p[1][1] = _mm512_dpbusd_epi32(p[1][1], bb, v1);
+            p[2][0] = _mm512_dpbusd_epi32(p[2][0], a, v2); p[2][1] = _mm512_dpbusd_epi32(p[2][1], bb, v2);
+            p[3][0] = _mm512_dpbusd_epi32(p[3][0], a, v3); p[3][1] = _mm512_dpbusd_epi32(p[3][1], bb, v3);
+        }
+        const __m512 da = _mm512_loadu_ps(dxa + 16 * b), db = _mm512_loadu_ps(dxb + 16 * b);
+        for (int r = 0; r < 4; r++) {
+            // Σ w·x = Σ w·(x + 128) − 128·Σ w, then the block's two scales.
+            const __m512i correction = _mm512_set1_epi32(128 * sums[r * blocks + b]);
+            const __m512 scale = _mm512_set1_ps(scales[r * blocks + b]);
+            const __m512 fa = _mm512_cvtepi32_ps(_mm512_sub_epi32(p[r][0], correction));
+            const __m512 fb = _mm512_cvtepi32_ps(_mm512_sub_epi32(p[r][1], correction));
+            acc[r][0] = _mm512_fmadd_ps(_mm512_mul_ps(fa, da), scale, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(_mm512_mul_ps(fb, db), scale, acc[r][1]);
+        }
+        if (offsets) {
+            // Q4_K's mins: w = scale·q − offset, so Σ w·x loses offset·Σ x.
+            const __m512 sa = _mm512_loadu_ps(sxa + 16 * b), sb = _mm512_loadu_ps(sxb + 16 * b);
+            for (int r = 0; r < 4; r++) {
+                const __m512 offset = _mm512_set1_ps(offsets[r * blocks + b]);
+                acc[r][0] = _mm512_fnmadd_ps(offset, sa, acc[r][0]);
+                acc[r][1] = _mm512_fnmadd_ps(offset, sb, acc[r][1]);
+            }
+        }
+    }
+    for (int r = 0; r < 4; r++) {
+        _mm512_storeu_ps(out + 32 * r, acc[r][0]);
+        _mm512_storeu_ps(out + 32 * r + 16, acc[r][1]);
+    }
+}
+
+#else
+
+int rag_int8_block_weights(int type) { return type == RAG_TYPE_Q6_K ? 16 : 32; }
+
+int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, float *scales, int32_t *sums,
+                        float *offsets) {
+    (void)type; (void)row; (void)columns; (void)values; (void)scales; (void)sums; (void)offsets;
+    return 0;  // unreachable: rag_int8_gemm_available() is 0 and callers take the f32 GEMM
+}
+
+void rag_int8_gemm_4x32(const int8_t *values, int columns, int block_weights, const float *scales,
+                        const int32_t *sums, const float *offsets, const uint8_t *x, const float *dx,
+                        const float *sx, float *out) {
+    (void)values; (void)columns; (void)block_weights; (void)scales; (void)sums; (void)offsets;
+    (void)x; (void)dx; (void)sx; (void)out;
+}
+
+#endif
