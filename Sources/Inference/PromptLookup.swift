@@ -20,6 +20,15 @@ public struct PromptLookup: Sendable, Equatable {
         draftLength > 0 ? PromptLookup(draftLength: draftLength) : nil
     }
 
+    /// How many tokens to draft after a pass that drafted `drafted` tokens (at most `length`) and kept `kept`:
+    /// two more after a fully kept draft, one fewer after a rejected one, between 1 and `draftLength`. An answer
+    /// that paraphrases its passages then stops paying for long drafts it rejects, and one that quotes them
+    /// drafts long runs again.
+    public func nextLength(after length: Int, drafted: Int, kept: Int) -> Int {
+        guard drafted > 0 else { return length }
+        return kept == drafted ? min(draftLength, length + 2) : max(1, length - 1)
+    }
+
     /// The tokens that followed the latest earlier occurrence of `history`'s last n tokens (the longest n that
     /// occurs), at most `min(draftLength, limit)` of them; empty when nothing matches.
     public func draft(after history: [Int], limit: Int) -> [Int] {

@@ -41,6 +41,8 @@ public final class Qwen2Decoder: LanguageModel {
 
     /// Prompt tokens processed together; longer prompts are prefilled in chunks of this size.
     static let prefillBatch = 256
+    /// Prompt tokens from which attention runs as matrix products (`GroupedQueryAttention.applyBatched`).
+    static let batchedAttentionTokens = 16
     /// Tokens whose logits are computed together (32 × 151936 floats = 19 MB).
     static let logitBatch = 32
 
@@ -145,9 +147,15 @@ public final class Qwen2Decoder: LanguageModel {
                 rope.rotate(state.queries + i * q, heads: config.headCount, cosines: cosines, sines: sines)
                 rope.rotate(keys + i * kv, heads: config.kvHeadCount, cosines: cosines, sines: sines)
             }
-            attention.apply(queries: state.queries, tokens: n, start: start, keys: cache.keys(block: b, position: 0),
-                            values: cache.values(block: b, position: 0), into: state.attention,
-                            parallelism: parallelism)
+            if stepwise || n < Self.batchedAttentionTokens {
+                attention.apply(queries: state.queries, tokens: n, start: start, keys: cache.keys(block: b, position: 0),
+                                values: cache.values(block: b, position: 0), into: state.attention,
+                                parallelism: parallelism)
+            } else {
+                attention.applyBatched(queries: state.queries, tokens: n, start: start,
+                                       keys: cache.keys(block: b, position: 0), values: cache.values(block: b, position: 0),
+                                       into: state.attention, parallelism: parallelism)
+            }
             var attended = LayerInput(state.attention, rows: n, width: q)
             linear(&attended, block.attentionOutput, nil, stepwise: stepwise, into: state.projected)
             addResidual(n * d)

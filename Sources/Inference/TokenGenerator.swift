@@ -132,9 +132,10 @@ public final class TokenGenerator {
         }
 
         var id = sampler.sample(logits: logits, history: history)
+        var draftLength = promptLookup?.draftLength ?? 0
         generation: while limits.maxTokens > 0, try take(id, from: logits) {
             // Room for the drafts and the token after them.
-            let draft = promptLookup?.draft(after: history, limit: limits.maxTokens - tokens.count - 1) ?? []
+            let draft = promptLookup?.draft(after: history, limit: min(draftLength, limits.maxTokens - tokens.count - 1)) ?? []
             if draft.isEmpty {
                 logits = try model.append([id])
                 if reusesCache { cached.append(id) }
@@ -160,6 +161,7 @@ public final class TokenGenerator {
             }
             model.rewind(to: start + 1 + i)
             logits = steps[i]
+            draftLength = promptLookup?.nextLength(after: draftLength, drafted: draft.count, kept: i) ?? 0
         }
         if reason != .stopString {
             text += detokenizer.finish()

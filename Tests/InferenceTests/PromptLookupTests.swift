@@ -16,4 +16,13 @@ final class PromptLookupTests: XCTestCase {
         // An overlapping match: in a run of one token the draft continues the run.
         XCTAssertEqual(lookup.draft(after: [6, 6, 6, 6], limit: 10), [6])
     }
+
+    func testDraftLengthGrowsWhenKeptAndShrinksWhenRejected() {
+        let lookup = PromptLookup(draftLength: 6)
+        XCTAssertEqual(lookup.nextLength(after: 3, drafted: 3, kept: 3), 5)
+        XCTAssertEqual(lookup.nextLength(after: 5, drafted: 5, kept: 5), 6, "at most draftLength")
+        XCTAssertEqual(lookup.nextLength(after: 4, drafted: 4, kept: 1), 3)
+        XCTAssertEqual(lookup.nextLength(after: 1, drafted: 1, kept: 0), 1, "at least one")
+        XCTAssertEqual(lookup.nextLength(after: 4, drafted: 0, kept: 0), 4, "no draft, no change")
+    }
 }
