@@ -24,4 +24,10 @@ static inline void q4_K_scales(const uint8_t *packed, uint8_t scale[8], uint8_t 
     }
 }
 
+/// 16 bytes of nibbles as 32 bytes 0-15: the low nibbles first (weights 0-15 of a Q4_0/Q5_0 block), then the high.
+static inline __m256i nibbles(const uint8_t *bytes) {
+    const __m128i packed = _mm_loadu_si128((const __m128i *)bytes), low = _mm_set1_epi8(0x0F);
+    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(packed, 4), low), _mm_and_si128(packed, low));
+}
+
 #endif

@@ -52,9 +52,7 @@ static inline __m256i byte_mask_from_bits(uint32_t bits) {
 static inline __m256i q5_0_weights(const uint8_t *block) {
     uint32_t fifth;
     memcpy(&fifth, block + 2, 4);
-    const __m128i nibbles = _mm_loadu_si128((const __m128i *)(block + 6));
-    const __m128i low = _mm_set1_epi8(0x0F);
-    const __m256i q = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(nibbles, 4), low), _mm_and_si128(nibbles, low));
+    const __m256i q = nibbles(block + 6);
     const __m256i high = _mm256_and_si256(byte_mask_from_bits(fifth), _mm256_set1_epi8(0x10));
     return _mm256_sub_epi8(_mm256_or_si256(q, high), _mm256_set1_epi8(16));
 }

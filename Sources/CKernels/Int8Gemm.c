@@ -15,15 +15,9 @@
 
 int rag_int8_gemm_available(void) { return RAG_HAVE_INT8_GEMM; }
 
-#if RAG_HAVE_INT8_GEMM
-
 int rag_int8_block_weights(int type) { return type == RAG_TYPE_Q6_K ? 16 : 32; }
 
-/// 16 bytes of nibbles as 32 bytes 0-15: the low nibbles first (weights 0-15 of a Q4_0/Q5_0 block), then the high.
-static inline __m256i nibbles(const uint8_t *bytes) {
-    const __m128i packed = _mm_loadu_si128((const __m128i *)bytes), low = _mm_set1_epi8(0x0F);
-    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(packed, 4), low), _mm_and_si128(packed, low));
-}
+#if RAG_HAVE_INT8_GEMM
 
 int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, float *scales, int32_t *sums,
                         float *offsets) {
@@ -156,8 +150,6 @@ void rag_int8_gemm_4x32(const int8_t *values, int columns, int block_weights, co
 }
 
 #else
-
-int rag_int8_block_weights(int type) { return type == RAG_TYPE_Q6_K ? 16 : 32; }
 
 int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, float *scales, int32_t *sums,
                         float *offsets) {

@@ -146,9 +146,8 @@ struct SplitMix {
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
-/// `rag bench gemm`: GFLOP/s of `Int8MatrixMultiply` or `MatrixMultiply` on random weights of one type (Q4_0, e5's, by default; the
-/// decoder's K-quants to see what their dequantisation costs prefill), shaped like e5's FFN unless told (best of
-/// `--rounds`).
+/// `rag bench gemm`: GFLOP/s of `Int8MatrixMultiply` or `MatrixMultiply` on random weights of one type (Q4_0, e5's,
+/// by default; the decoder's types to see what prefill costs), shaped like e5's FFN unless told (best of `--rounds`).
 struct BenchMatrixMultiplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gemm", abstract: "Matrix multiply GFLOP/s.")
 

@@ -15,14 +15,6 @@
 static inline void rag_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
-/// The Q4_K and Q6_K products of one weight row with `vectors` Q8_K activation vectors at once (vector t's values
-/// at t·256·count, its scales at t·count, its sums at t·16·count), into `out[t]`: each bit-identical to the
-/// single-vector function's result.
-void rag_q4_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales,
-                        const int16_t *sums16, float *out);
-void rag_q6_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales,
-                        const int16_t *sums16, float *out);
-
 #endif
 }
 
