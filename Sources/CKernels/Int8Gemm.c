@@ -1,23 +1,51 @@
 // The int8 matrix multiply of prefill: weight rows unpacked once per panel into signed bytes with a scale per
 // block (and, for Q4_K, an offset), activations quantised per block to unsigned bytes (value + 128), and a
-// register-blocked micro-kernel of 4 weight rows × 32 tokens on AVX-512 VNNI, where one `vpdpbusd` does 64
-// byte products. See include/CKernels.h for the layouts.
+// register-blocked micro-kernel of 4 weight rows × 32 tokens: on AVX-512 VNNI one `vpdpbusd` does 64 byte
+// products; on AVX2 `vpmaddubsw` + `vpmaddwd` do 32. See include/CKernels.h for the layouts.
 
 #include "CKernels.h"
 #include <string.h>
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VNNI__) && defined(__F16C__)
-#include "BlockLayouts.h"
+#define RAG_INT8_GEMM_VNNI 1
+#define RAG_HAVE_INT8_GEMM 1
+#elif defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#define RAG_INT8_GEMM_VNNI 0
 #define RAG_HAVE_INT8_GEMM 1
 #else
+#define RAG_INT8_GEMM_VNNI 0
 #define RAG_HAVE_INT8_GEMM 0
+#endif
+
+#if RAG_HAVE_INT8_GEMM
+#include "BlockLayouts.h"
 #endif
 
 int rag_int8_gemm_available(void) { return RAG_HAVE_INT8_GEMM; }
 
+int rag_int8_gemm_supports(int type) {
+    switch (type) {
+    case RAG_TYPE_Q4_0: case RAG_TYPE_Q5_0: case RAG_TYPE_Q4_K: case RAG_TYPE_Q6_K:
+        return RAG_HAVE_INT8_GEMM;
+    case RAG_TYPE_Q8_0:
+        // vpmaddubsw sums two byte products in 16 bits: 2·255·127 overflows, so AVX2 leaves Q8_0 to the f32 GEMM.
+        return RAG_INT8_GEMM_VNNI;
+    default:
+        return 0;
+    }
+}
+
 int rag_int8_block_weights(int type) { return type == RAG_TYPE_Q6_K ? 16 : 32; }
 
 #if RAG_HAVE_INT8_GEMM
+
+/// Byte j is 0xFF where bit j of `bits` is set, else 0 (AVX2 has no byte-masked move).
+static inline __m256i bytes_from_bits(uint32_t bits) {
+    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
+        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000));
+    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
+}
 
 int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, float *scales, int32_t *sums,
                         float *offsets) {
@@ -35,7 +63,7 @@ int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, 
             uint32_t fifth;
             memcpy(&fifth, block + 2, 4);
             const __m256i q = nibbles(block + 6);
-            const __m256i high = _mm256_maskz_mov_epi8((__mmask32)fifth, _mm256_set1_epi8(0x10));
+            const __m256i high = _mm256_and_si256(bytes_from_bits(fifth), _mm256_set1_epi8(0x10));
             _mm256_storeu_si256((__m256i *)(values + 32 * b), _mm256_sub_epi8(_mm256_or_si256(q, high), _mm256_set1_epi8(16)));
         }
         break;
@@ -95,6 +123,8 @@ int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, 
     return 1;
 }
 
+#if RAG_INT8_GEMM_VNNI
+
 void rag_int8_gemm_4x32(const int8_t *values, int columns, int block_weights, const float *scales,
                         const int32_t *sums, const float *offsets, const uint8_t *x, const float *dx,
                         const float *sx, float *out) {
@@ -148,6 +178,68 @@ void rag_int8_gemm_4x32(const int8_t *values, int columns, int block_weights, co
         _mm512_storeu_ps(out + 32 * r + 16, acc[r][1]);
     }
 }
+
+#else
+
+/// 4 rows × 8 tokens (one 32-byte lane of each 64-byte step of a group) into out[r·32 + t], `out` already offset
+/// to the tokens' first column. 16 ymm registers hold 4 block sums, 4 running totals, two activation steps and
+/// their temporaries; every type this path takes keeps two steps' pair sums within 16 bits (|w| ≤ 32:
+/// 2·2·255·32 < 32768), so one `vpmaddwd` serves two `vpmaddubsw`.
+static void int8_gemm_4x8(const int8_t *values, int columns, int block_weights, const float *scales,
+                          const int32_t *sums, const float *offsets, const uint8_t *x, const float *dx,
+                          const float *sx, float *out) {
+    const int blocks = columns / block_weights, steps = block_weights / 4;
+    const int8_t *w[4] = {values, values + columns, values + 2 * columns, values + 3 * columns};
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[4];
+    for (int r = 0; r < 4; r++) acc[r] = _mm256_setzero_ps();
+    for (int b = 0; b < blocks; b++) {
+        __m256i p[4];
+        for (int r = 0; r < 4; r++) p[r] = _mm256_setzero_si256();
+        const int c0 = b * block_weights;
+        for (int s = 0; s < steps; s += 2) {
+            const int c = c0 + 4 * s;
+            const __m256i a0 = _mm256_loadu_si256((const __m256i *)(x + 16 * c));
+            const __m256i a1 = _mm256_loadu_si256((const __m256i *)(x + 16 * (c + 4)));
+            for (int r = 0; r < 4; r++) {
+                int32_t q0, q1;
+                memcpy(&q0, w[r] + c, 4); memcpy(&q1, w[r] + c + 4, 4);
+                const __m256i pairs = _mm256_add_epi16(_mm256_maddubs_epi16(a0, _mm256_set1_epi32(q0)),
+                                                       _mm256_maddubs_epi16(a1, _mm256_set1_epi32(q1)));
+                p[r] = _mm256_add_epi32(p[r], _mm256_madd_epi16(pairs, ones));
+            }
+        }
+        const __m256 d = _mm256_loadu_ps(dx + 16 * b);
+        for (int r = 0; r < 4; r++) {
+            const __m256i correction = _mm256_set1_epi32(128 * sums[r * blocks + b]);
+            const __m256 f = _mm256_cvtepi32_ps(_mm256_sub_epi32(p[r], correction));
+            acc[r] = _mm256_fmadd_ps(_mm256_mul_ps(f, d), _mm256_set1_ps(scales[r * blocks + b]), acc[r]);
+        }
+        if (offsets) {
+            const __m256 sum = _mm256_loadu_ps(sx + 16 * b);
+            for (int r = 0; r < 4; r++) acc[r] = _mm256_fnmadd_ps(_mm256_set1_ps(offsets[r * blocks + b]), sum, acc[r]);
+        }
+    }
+    for (int r = 0; r < 4; r++) _mm256_storeu_ps(out + 32 * r, acc[r]);
+}
+
+void rag_int8_gemm_4x32(const int8_t *values, int columns, int block_weights, const float *scales,
+                        const int32_t *sums, const float *offsets, const uint8_t *x, const float *dx,
+                        const float *sx, float *out) {
+    const int blocks = columns / block_weights;
+    for (int group = 0; group < 2; group++) {
+        const uint8_t *gx = x + group * 16 * columns;
+        const float *gdx = dx + group * 16 * blocks, *gsx = sx ? sx + group * 16 * blocks : 0;
+        for (int half = 0; half < 2; half++) {
+            // Tokens 8·half … 8·half + 7 of the group: the second 32 bytes of each 64-byte step, and of each
+            // block's 16 scales.
+            int8_gemm_4x8(values, columns, block_weights, scales, sums, offsets, gx + 32 * half, gdx + 8 * half,
+                          gsx ? gsx + 8 * half : 0, out + 16 * group + 8 * half);
+        }
+    }
+}
+
+#endif
 
 #else
 

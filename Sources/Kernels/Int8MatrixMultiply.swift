@@ -1,13 +1,14 @@
 import CKernels
 
-/// y[n][W.rows] = x[n][W.columns] · Wᵀ (+ bias) in 8-bit integers: the decoder's prefill on AVX-512 VNNI, where a
-/// `vpdpbusd` does 64 byte products in the time an f32 FMA does 16. Activations are quantised per block as llama.cpp
-/// quantises them for these weights (Q8_0 blocks of 32 for Q4_0/Q5_0/Q8_0, Q8_K blocks of 256 for the K-quants),
-/// weights are unpacked to signed bytes one panel of 32 rows at a time and reused by every token, and the C
-/// micro-kernel (`rag_int8_gemm_4x32`) multiplies 4 rows by 32 tokens, applying each block's scales once per 32
-/// products. `MatrixMultiply` (f32) stays the reference and the path for other types and machines.
+/// y[n][W.rows] = x[n][W.columns] · Wᵀ (+ bias) in 8-bit integers, for the decoder's prefill and the encoder: on
+/// AVX-512 VNNI a `vpdpbusd` does 64 byte products in the time an f32 FMA does 16, on AVX2 `vpmaddubsw` and
+/// `vpmaddwd` do 32 in two instructions. Activations are quantised per block as llama.cpp quantises them for
+/// these weights (Q8_0 blocks of 32 for Q4_0/Q5_0/Q8_0, Q8_K blocks of 256 for the K-quants), weights are
+/// unpacked to signed bytes one panel of 32 rows at a time and reused by every token, and the C micro-kernel
+/// (`rag_int8_gemm_4x32`) multiplies 4 rows by 32 tokens, applying each block's scales once per 32 products.
+/// `MatrixMultiply` (f32) stays the reference and the path for other types and machines.
 public enum Int8MatrixMultiply {
-    /// True when this build has the int8 GEMM (AVX-512 VNNI).
+    /// True when this build has the int8 GEMM (AVX-512 VNNI or AVX2).
     public static let isAvailable = rag_int8_gemm_available() != 0
 
     /// Weight rows unpacked together and kept hot while every token streams past them (a multiple of 4).
@@ -17,12 +18,9 @@ public enum Int8MatrixMultiply {
     /// Token groups (pairs of) that reuse one unpacked panel per tile.
     static let pairsPerTile = 8
 
-    /// Whether `type` has an int8 form.
+    /// Whether this build multiplies weights of `type` in int8 (AVX2 leaves Q8_0 to the f32 GEMM).
     public static func supports(_ type: TensorType) -> Bool {
-        switch type {
-        case .q4_0, .q5_0, .q8_0, .q4_K, .q6_K: true
-        case .f32, .f16: false
-        }
+        rag_int8_gemm_supports(ggmlType(type)) != 0
     }
 
     /// ggml's number for `type`, as the C kernels take it.

@@ -28,7 +28,7 @@ struct BenchEmbedCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Passage batches to time (best is reported).") var rounds = 3
     @Option(help: "The query whose latency is measured.") var query = "怎么让模型更听话"
     @Option(parsing: .unconditional, help: "Query embeddings to time (median is reported).") var queries = 30
-    @Option(help: ArgumentHelp("The encoder's matrix products: int8 (default; AVX-512 VNNI, else f32) or f32 (the reference GEMM).",
+    @Option(help: ArgumentHelp("The encoder's matrix products: int8 (default; AVX-512 VNNI or AVX2, else f32) or f32 (the reference GEMM).",
                                valueName: "int8|f32"))
     var kernels: MatrixKernels = .int8
     @OptionGroup var compute: ComputeOptions
@@ -168,7 +168,7 @@ struct BenchMatrixMultiplyCommand: ParsableCommand {
         }
         guard inputs % type.weightsPerBlock == 0 else { throw ValidationError("--inputs must be a multiple of \(type.weightsPerBlock) for \(type)") }
         if kernels == .int8, !Int8MatrixMultiply.isAvailable {
-            throw ValidationError("this build has no int8 GEMM (it needs AVX-512 VNNI): use --kernels f32")
+            throw ValidationError("this build has no int8 GEMM (it needs AVX-512 VNNI or AVX2): use --kernels f32")
         }
         var generator = SplitMix(seed: 3)
         let weights = BenchMatrixVectorCommand.randomBlocks(type, rows: outputs, columns: inputs, generator: &generator)

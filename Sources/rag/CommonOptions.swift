@@ -53,7 +53,7 @@ struct ComputeOptions: ParsableArguments {
 
 /// The kernels of the decoder's prefill, for benchmarks and conformance checks (`rag generate`, `rag perplexity`).
 struct PrefillOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Prefill's matrix products: int8 (default; 8-bit integers on AVX-512 VNNI, else f32) or f32 (the reference GEMM).",
+    @Option(help: ArgumentHelp("Prefill's matrix products: int8 (default; 8-bit integers on AVX-512 VNNI or AVX2, else f32) or f32 (the reference GEMM).",
                                valueName: "int8|f32"))
     var prefill: MatrixKernels = .int8
 }

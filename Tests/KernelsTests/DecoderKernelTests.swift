@@ -233,8 +233,10 @@ extension DecoderKernelTests {
     /// rounds them for each weight type), for every format it takes: token counts that leave a partial group and
     /// an empty one, rows that leave a partial panel and a partial 4-row tile, 1 and 2 threads.
     func testInt8MatrixMultiplyMatchesReferenceOnRoundedActivations() throws {
-        try XCTSkipUnless(Int8MatrixMultiply.isAvailable, "this build has no int8 GEMM (no AVX-512 VNNI)")
-        for (type, columns) in [(TensorType.q4_0, 96), (.q5_0, 96), (.q8_0, 64), (.q4_K, 512), (.q6_K, 512)] {
+        try XCTSkipUnless(Int8MatrixMultiply.isAvailable, "this build has no int8 GEMM (no AVX-512 VNNI or AVX2)")
+        XCTAssertFalse(Int8MatrixMultiply.supports(.f32))
+        for (type, columns) in [(TensorType.q4_0, 96), (.q5_0, 96), (.q8_0, 64), (.q4_K, 512), (.q6_K, 512)]
+        where Int8MatrixMultiply.supports(type) {
             let rows = 37
             let bytes = randomBlocks(type, count: rows * columns / type.weightsPerBlock)
             let bias = randomFloats(rows)

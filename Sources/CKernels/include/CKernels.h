@@ -48,7 +48,7 @@ void rag_q4_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t
 void rag_q6_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t *values, const float *scales,
                         const int16_t *sums16, float *out);
 
-// The int8 GEMM of prefill (Int8Gemm.c), AVX-512 VNNI only.
+// The int8 GEMM of prefill (Int8Gemm.c): AVX-512 VNNI, or AVX2 for every type but Q8_0.
 //
 // Weights: each row unpacked once per panel into signed bytes `values` (w = scale·value − offset per block of
 // `rag_int8_block_weights(type)` weights: 32, or 16 for Q6_K), `scales` and `offsets` per block (offsets are
@@ -59,8 +59,11 @@ void rag_q6_K_q8_K_dots(const void *blocks, int count, int vectors, const int8_t
 
 enum { RAG_TYPE_Q4_0 = 2, RAG_TYPE_Q5_0 = 6, RAG_TYPE_Q8_0 = 8, RAG_TYPE_Q4_K = 12, RAG_TYPE_Q6_K = 14 };
 
-/// 1 when this build has the int8 GEMM (AVX-512 VNNI), 0 when callers must use the f32 GEMM.
+/// 1 when this build has the int8 GEMM (AVX-512 VNNI or AVX2), 0 when callers must use the f32 GEMM.
 int rag_int8_gemm_available(void);
+
+/// 1 when this build's int8 GEMM takes weights of ggml `type`.
+int rag_int8_gemm_supports(int type);
 
 /// Weights per scale block of `type` in the unpacked form.
 int rag_int8_block_weights(int type);
