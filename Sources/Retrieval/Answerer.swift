@@ -23,6 +23,8 @@ public struct AskSettings: Sendable {
     /// (`followUpSearch`), and the generator sees as many of the latest turns as its budget leaves room for.
     public var conversation: [ConversationTurn] = []
     public var followUpSearch = FollowUpSearch.default
+    /// What of each passage the generator sees.
+    public var context = PromptContext.default
     public var coverage = CoverageThresholds.calibrated
     public var generation = GenerationSettings()
     public var extractive = ExtractiveAnswer()
@@ -175,7 +177,11 @@ public final class Answerer {
         // A follow-up ("它要多少算力？") may say little by itself: it is covered when it or the query it was
         // searched with is close enough to a passage sentence, and shares a term with the index.
         let searchedTexts = ([question] + query.texts).uniqued()
-        let best = try searchedTexts.map { try pool.similarities(to: embedder.embedQuery($0)).max() ?? -1 }.max() ?? -1
+        let similarities = try searchedTexts.map { try pool.similarities(to: embedder.embedQuery($0)) }
+            .reduce(into: [Float](repeating: -1, count: pool.sentences.count)) { best, row in
+                for index in best.indices { best[index] = max(best[index], row[index]) }
+            }
+        let best = similarities.max() ?? -1
         let threshold = settings.coverage.threshold(for: language)
         let sharesTerm = try searchedTexts.contains { try !retriever.search(SearchQuery($0), mode: .lexical, k: 1, documents: documents).isEmpty }
         var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
@@ -193,7 +199,8 @@ public final class Answerer {
         }
         try onEvent(.retrieved(retrieval, covered: true, bestSimilarity: best))
         if settings.mode.generates {
-            answer.generation = try generate(question, chunks: chunks, pool: pool, settings: settings, onEvent: onEvent)
+            let excerpts = PassageExcerpt.excerpts(of: chunks, context: settings.context, pool: pool, similarities: similarities)
+            answer.generation = try generate(question, excerpts: excerpts, pool: pool, settings: settings, onEvent: onEvent)
         }
         return answer
     }
@@ -211,11 +218,11 @@ public final class Answerer {
         return (try retriever.search(query, mode: mode, k: k, documents: documents), best)
     }
 
-    func generate(_ question: String, chunks: [StoredChunk], pool: PassageSentences, settings: AskSettings,
+    func generate(_ question: String, excerpts: [PassageExcerpt], pool: PassageSentences, settings: AskSettings,
                   onEvent: (AnswerEvent) throws -> Void) throws -> GeneratedAnswer {
         let writer = try self.writer ?? makeWriter()
         self.writer = writer
-        let prompt = try PromptBuilder(writer: writer).prompt(question: question, passages: chunks, conversation: settings.conversation,
+        let prompt = try PromptBuilder(writer: writer).prompt(question: question, excerpts: excerpts, conversation: settings.conversation,
                                                               maxAnswerTokens: settings.generation.maxTokens)
         var text = ""
         let report = try writer.write(prompt.turns, settings: settings.generation) { piece in
@@ -223,7 +230,7 @@ public final class Answerer {
             try onEvent(.piece(piece))
         }
         let (modelCitations, invalid) = CitationParser.resolve(CitationParser.numbers(in: text), passages: prompt.passages)
-        let numbers = chunks.indices.map { $0 < prompt.passages.count ? $0 + 1 : nil }
+        let numbers = excerpts.indices.map { $0 < prompt.passages.count ? $0 + 1 : nil }
         // A generated sentence counts as supported when a passage sentence is at least as close to it as the
         // passages must be to a question to cover it: one calibrated number, in the question's language.
         let support = Grounding(supportThreshold: settings.coverage.threshold(for: prompt.language))

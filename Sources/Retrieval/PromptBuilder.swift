@@ -9,6 +9,8 @@ public struct PromptPassage: Equatable, Sendable {
     public var text: String
     /// True when sentences (or, for an over-long first sentence, characters) were left out.
     public var isTrimmed: Bool
+    /// The headings shown before the text (focused context), outermost first.
+    public var headings: [String] = []
 }
 
 /// A chat prompt ready for an `AnswerWriter`.
@@ -64,7 +66,14 @@ public struct PromptBuilder {
         min(maximumPromptTokens, writer.contextLength - maxAnswerTokens)
     }
 
+    /// The prompt for whole passages, each from its start.
     public func prompt(question: String, passages chunks: [StoredChunk], conversation: [ConversationTurn] = [],
+                       maxAnswerTokens: Int) throws -> AnswerPrompt {
+        try prompt(question: question, excerpts: chunks.map(PassageExcerpt.init(whole:)), conversation: conversation,
+                   maxAnswerTokens: maxAnswerTokens)
+    }
+
+    public func prompt(question: String, excerpts: [PassageExcerpt], conversation: [ConversationTurn] = [],
                        maxAnswerTokens: Int) throws -> AnswerPrompt {
         let language = QuestionLanguage(of: question)
         let system = Self.instructions(language)
@@ -79,27 +88,30 @@ public struct PromptBuilder {
         // Greedy fill using per-sentence counts (cheap), then the exact count of the assembled prompt decides.
         var selections: [[String]] = []
         var spent = bare
-        for (index, chunk) in chunks.enumerated() {
-            let label = writer.tokenCount("[\(index + 1)] \n")
+        for (index, excerpt) in excerpts.enumerated() {
+            let label = writer.tokenCount(Self.label(number: index + 1, headings: excerpt.headings, language: language) + "\n")
             var kept: [String] = []
             var cost = label
-            for sentence in Self.sentences(of: chunk.text) {
+            for sentence in excerpt.sentences {
                 let tokens = writer.tokenCount(sentence)
                 guard spent + cost + tokens <= budget else { break }
                 kept.append(sentence); cost += tokens
             }
-            if kept.isEmpty, index == 0, let first = Self.sentences(of: chunk.text).first {
+            if kept.isEmpty, index == 0, let first = excerpt.sentences.first {
                 kept = [prefix(of: first, fitting: budget - spent - label)].filter { !$0.isEmpty }
             }
+            if kept.last == PassageExcerpt.gap { kept.removeLast() }
             if kept.isEmpty { break }
             selections.append(kept); spent += cost
         }
 
         while true {
             let passages = selections.enumerated().map { index, kept in
-                PromptPassage(number: index + 1, chunk: chunks[index], text: Self.join(kept),
-                              isTrimmed: kept.count < Self.sentences(of: chunks[index].text).count
-                                  || kept.last.map { !chunks[index].text.contains($0) } ?? false)
+                let excerpt = excerpts[index]
+                return PromptPassage(number: index + 1, chunk: excerpt.chunk, text: Self.join(kept),
+                                     isTrimmed: excerpt.leavesOut || kept.count < excerpt.sentences.count
+                                         || kept.last.map { !excerpt.chunk.text.contains($0) } ?? false,
+                                     headings: excerpt.headings)
             }
             let user = Self.user(question: question, passages: passages, language: language)
             let tokens = count(user)
@@ -108,6 +120,7 @@ public struct PromptBuilder {
             }
             // Token merges across sentence joins made the estimate short: drop the last sentence and recount.
             selections[selections.count - 1].removeLast()
+            if selections[selections.count - 1].last == PassageExcerpt.gap { selections[selections.count - 1].removeLast() }
             if selections[selections.count - 1].isEmpty { selections.removeLast() }
         }
     }
@@ -167,9 +180,16 @@ public struct PromptBuilder {
         }
     }
 
+    /// "[n] " and, when there are headings, "（A › B）" (or "(A › B) ") before a passage's text.
+    static func label(number: Int, headings: [String], language: QuestionLanguage) -> String {
+        guard !headings.isEmpty else { return "[\(number)] " }
+        let path = headings.joined(separator: " › ")
+        return language == .chinese ? "[\(number)] （\(path)）" : "[\(number)] (\(path)) "
+    }
+
     /// The numbered passages, then the question (ending in a question mark, as the model saw in training).
     static func user(question: String, passages: [PromptPassage], language: QuestionLanguage) -> String {
-        let list = passages.map { "[\($0.number)] \($0.text)" }.joined(separator: "\n")
+        let list = passages.map { label(number: $0.number, headings: $0.headings, language: language) + $0.text }.joined(separator: "\n")
         var asked = question.trimmingWhitespace
         if let last = asked.unicodeScalars.last, !SentenceSplitter.terminators.contains(last), last != "." {
             asked += language == .chinese ? "？" : "?"

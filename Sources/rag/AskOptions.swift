@@ -11,6 +11,7 @@ struct AskOptions: ParsableArguments {
     var k = AskSettings.defaultK
 
     @OptionGroup var documents: DocumentFilterOptions
+    @OptionGroup var promptContext: PromptContextOptions
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
@@ -27,6 +28,7 @@ struct AskOptions: ParsableArguments {
         settings.k = k
         settings.filter = documents.filter
         settings.generation = sampling.settings
+        settings.context = promptContext.context
         return settings
     }
 

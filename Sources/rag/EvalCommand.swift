@@ -47,6 +47,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("follow-up-search"), help: ArgumentHelp("How a conversation's follow-ups are searched for their answers: \(FollowUpSearch.allCases.map(\.rawValue).joined(separator: ", ")) (recall is reported for all).", valueName: "way"))
     var followUpSearch = FollowUpSearch.default
 
+    @OptionGroup var promptContext: PromptContextOptions
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var decoderModel: DecoderModelOptions
     @OptionGroup var indexOptions: IndexOptions
@@ -74,6 +75,7 @@ struct EvalCommand: ParsableCommand {
         settings.extractive = ExtractiveAnswer(lexicalWeight: lexicalWeight)
         settings.generation = sampling.settings
         settings.followUpSearch = followUpSearch
+        settings.context = promptContext.context
         switch loaded {
         case .questions(let questions): try evaluate(questions, answerer: answerer, settings: settings)
         case .conversations(let conversations): try evaluate(conversations, answerer: answerer, settings: settings)
@@ -94,7 +96,8 @@ struct EvalCommand: ParsableCommand {
             outcomes.append(try evaluation.evaluate(question))
         }
         let report = EvalReport(file: file, searchMode: searchMode, k: k, coverage: settings.coverage,
-                                lexicalWeight: lexicalWeight, outcomes: outcomes, generated: !retrievalOnly)
+                                lexicalWeight: lexicalWeight, outcomes: outcomes, generated: !retrievalOnly,
+                                context: settings.context)
         if output.json { try printJSON(report) } else { print(report.text) }
     }
 
