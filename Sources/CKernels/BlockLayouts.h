@@ -30,4 +30,28 @@ static inline __m256i nibbles(const uint8_t *bytes) {
     return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(packed, 4), low), _mm_and_si128(packed, low));
 }
 
+/// 0xFF in byte i where bit i of `bits` is set, else 0.
+static inline __m256i byte_mask_from_bits(uint32_t bits) {
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+    return _mm256_movm_epi8((__mmask32)bits);
+#else
+    // Byte i takes byte i/8 of `bits` (the shuffle works within 128-bit lanes, each holding all four bytes),
+    // then keeps only its own bit i%8.
+    const __m256i which_byte = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
+                                                 0x0101010101010101, 0x0000000000000000);
+    const __m256i own_bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), which_byte);
+    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, own_bit), own_bit);
+#endif
+}
+
+/// The 32 weights of a Q5_0 block as signed bytes -16...15, in order (low nibbles are weights 0-15).
+static inline __m256i q5_0_weights(const uint8_t *block) {
+    uint32_t fifth;
+    memcpy(&fifth, block + 2, 4);
+    const __m256i q = nibbles(block + 6);
+    const __m256i high = _mm256_and_si256(byte_mask_from_bits(fifth), _mm256_set1_epi8(0x10));
+    return _mm256_sub_epi8(_mm256_or_si256(q, high), _mm256_set1_epi8(16));
+}
+
 #endif

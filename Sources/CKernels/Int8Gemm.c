@@ -39,14 +39,6 @@ int rag_int8_block_weights(int type) { return type == RAG_TYPE_Q6_K ? 16 : 32; }
 
 #if RAG_HAVE_INT8_GEMM
 
-/// Byte j is 0xFF where bit j of `bits` is set, else 0 (AVX2 has no byte-masked move).
-static inline __m256i bytes_from_bits(uint32_t bits) {
-    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
-        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000));
-    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
-}
-
 int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, float *scales, int32_t *sums,
                         float *offsets) {
     const uint8_t *block = (const uint8_t *)row;
@@ -60,11 +52,7 @@ int rag_int8_unpack_row(int type, const void *row, int columns, int8_t *values, 
     case RAG_TYPE_Q5_0:
         for (int b = 0; b < columns / 32; b++, block += 22) {
             scales[b] = half_to_float(block);
-            uint32_t fifth;
-            memcpy(&fifth, block + 2, 4);
-            const __m256i q = nibbles(block + 6);
-            const __m256i high = _mm256_and_si256(bytes_from_bits(fifth), _mm256_set1_epi8(0x10));
-            _mm256_storeu_si256((__m256i *)(values + 32 * b), _mm256_sub_epi8(_mm256_or_si256(q, high), _mm256_set1_epi8(16)));
+            _mm256_storeu_si256((__m256i *)(values + 32 * b), q5_0_weights(block));
         }
         break;
     case RAG_TYPE_Q8_0:
