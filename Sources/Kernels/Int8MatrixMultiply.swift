@@ -67,7 +67,11 @@ public enum Int8MatrixMultiply {
             let sums = UnsafeMutablePointer<Int32>.allocate(capacity: panelRows * blocks)
             let offsets = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * blocks)
             let tile = UnsafeMutablePointer<Float>.allocate(capacity: 4 * 32)
-            defer { values.deallocate(); scales.deallocate(); sums.deallocate(); offsets.deallocate(); tile.deallocate() }
+            let tileBias = UnsafeMutablePointer<Float>.allocate(capacity: 4)
+            defer {
+                values.deallocate(); scales.deallocate(); sums.deallocate(); offsets.deallocate()
+                tile.deallocate(); tileBias.deallocate()
+            }
             var loadedPanel = -1
             for t in tiles {
                 // Tiles are panel-major, so a thread's consecutive tiles share an unpacked panel.
@@ -98,10 +102,12 @@ public enum Int8MatrixMultiply {
                                            activations.bytes + g * groupTokens * k,
                                            activations.scales + g * groupTokens * blocks,
                                            hasOffsets ? activations.sums + g * groupTokens * blocks : nil, tile)
-                        for i in 0..<min(4, rowCount - r) {
-                            let column = row0 + r + i
-                            let add = bias?[column] ?? 0
-                            for j in 0..<tokenCount { y[(token0 + j) * m + column] = tile[i * 32 + j] + add }
+                        // Token by token, so each token's 4 outputs land side by side in one cache line.
+                        let rowsHere = min(4, rowCount - r), column0 = row0 + r
+                        for i in 0..<rowsHere { tileBias[i] = bias?[column0 + i] ?? 0 }
+                        for j in 0..<tokenCount {
+                            let out = y + (token0 + j) * m + column0
+                            for i in 0..<rowsHere { out[i] = tile[i * 32 + j] + tileBias[i] }
                         }
                         r += 4
                     }

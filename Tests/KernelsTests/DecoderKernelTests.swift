@@ -262,6 +262,42 @@ extension DecoderKernelTests {
         }
     }
 
+    /// The AVX2 kernel sums two steps of byte products in 16 bits before widening them, which holds while |w| ≤ 32
+    /// (Q6_K's −32 reaches 2·2·255·32 = 32640): every weight at its format's largest magnitude against activations
+    /// that all quantise to ±127 is the sum closest to overflowing, so a wrapped total shows here.
+    func testInt8MatrixMultiplyHoldsAtTheLargestProducts() throws {
+        try XCTSkipUnless(Int8MatrixMultiply.isAvailable, "this build has no int8 GEMM (no AVX-512 VNNI or AVX2)")
+        // Each format's quant bytes and the byte that gives its largest-magnitude weight there.
+        let extremes: [(TensorType, Range<Int>, UInt8)] = [
+            (.q4_0, 2..<18, 0x00),    // nibble 0: −8
+            (.q5_0, 2..<22, 0x00),    // fifth bits and nibbles 0: −16
+            (.q4_K, 16..<144, 0xFF),  // nibble 15: 15
+            (.q6_K, 0..<192, 0x00),   // low and high bits 0: −32
+        ]
+        for (type, quants, byte) in extremes where Int8MatrixMultiply.supports(type) {
+            let rows = 4, columns = 512, tokens = 3
+            var bytes = randomBlocks(type, count: rows * columns / type.weightsPerBlock)
+            for b in 0..<(bytes.count / type.bytesPerBlock) {
+                for i in quants { bytes[b * type.bytesPerBlock + i] = byte }
+            }
+            for sign: Float in [1, -1] {
+                let x = [Float](repeating: sign, count: tokens * columns)
+                bytes.withUnsafeBytes { raw in
+                    let w = WeightMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!
+                    var reference = [Float](repeating: 0, count: tokens * rows)
+                    MatrixMultiply.referenceMultiply(x, rows: tokens, weights: w, bias: nil, into: &reference)
+                    var y = [Float](repeating: .nan, count: tokens * rows)
+                    Int8MatrixMultiply.multiply(x, rows: tokens, weights: w, bias: nil, into: &y,
+                                                parallelism: Parallelism(threads: 1))
+                    for i in y.indices {
+                        XCTAssertEqual(y[i], reference[i], accuracy: 1e-3 * max(1, abs(reference[i])),
+                                       "\(type), activations \(sign), output \(i)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Several activation vectors in one call give, bit for bit, what each gives alone: prompt-lookup decoding
     /// relies on it to accept exactly the tokens plain decoding would choose.
     func testSeveralVectorsMultiplyExactlyAsEachAlone() {
