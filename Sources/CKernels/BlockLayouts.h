@@ -14,14 +14,26 @@ static inline float half_to_float(const void *p) {
     return _cvtsh_ss(h);
 }
 
-/// The 6-bit scales (`scale`) and mins (`min`) of a Q4_K block's eight sub-blocks, unpacked from 12 bytes.
+/// The 6-bit scales and mins of a Q4_K block's eight sub-blocks, unpacked from 12 bytes as two words of eight
+/// bytes each (sub-block j in byte j). Bytes 0-3 hold the low 6 bits of scales 0-3 and, in their top 2 bits, the
+/// high bits of scales 4-7; bytes 4-7 the same for the mins; bytes 8-11 the low 4 bits of scales (low nibble) and
+/// mins (high nibble) 4-7. Four bytes at a time, so a dot product's per-block unpacking is a dozen instructions.
+static inline void q4_K_scale_words(const uint8_t *packed, uint64_t *scales, uint64_t *mins) {
+    uint32_t a, b, c;
+    memcpy(&a, packed, 4); memcpy(&b, packed + 4, 4); memcpy(&c, packed + 8, 4);
+    const uint32_t six = 0x3F3F3F3Fu, four = 0x0F0F0F0Fu, two = 0x03030303u;
+    const uint32_t high_scales = (c & four) | (((a >> 6) & two) << 4);
+    const uint32_t high_mins = ((c >> 4) & four) | (((b >> 6) & two) << 4);
+    *scales = (uint64_t)(a & six) | ((uint64_t)high_scales << 32);
+    *mins = (uint64_t)(b & six) | ((uint64_t)high_mins << 32);
+}
+
+/// The same as arrays: `scale[j]` and `min[j]` for sub-block j.
 static inline void q4_K_scales(const uint8_t *packed, uint8_t scale[8], uint8_t min[8]) {
-    for (int j = 0; j < 4; j++) {
-        scale[j] = packed[j] & 63;
-        min[j] = packed[j + 4] & 63;
-        scale[j + 4] = (packed[j + 8] & 0x0F) | ((packed[j] >> 6) << 4);
-        min[j + 4] = (packed[j + 8] >> 4) | ((packed[j + 4] >> 6) << 4);
-    }
+    uint64_t scales, mins;
+    q4_K_scale_words(packed, &scales, &mins);
+    memcpy(scale, &scales, 8);
+    memcpy(min, &mins, 8);
 }
 
 /// 16 bytes of nibbles as 32 bytes 0-15: the low nibbles first (weights 0-15 of a Q4_0/Q5_0 block), then the high.

@@ -108,26 +108,39 @@ void rag_q8_0_q8_0_dots(const void *blocks, int count, int vectors, const int8_t
 // signed activations; the offsets (Q4_K's mins, Q6_K's -32) are applied once per sub-block through the
 // activation's 16-value sums. Pair sums stay within int16: 2·63·127 < 32768.
 
+/// Σ min[s]·(sums[2s] + sums[2s+1]) over a Q4_K block's eight sub-blocks (each min applies to 32 activations,
+/// two of the 16-value sums): one `vpmaddwd` on the paired sums instead of eight scalar products.
+static inline int32_t q4_K_minimum(uint64_t mins, const int16_t *sums) {
+    const __m256i s = _mm256_loadu_si256((const __m256i *)sums);
+    const __m128i paired = _mm_hadd_epi16(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+    __m128i products = _mm_madd_epi16(_mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)mins)), paired);
+    products = _mm_add_epi32(products, _mm_shuffle_epi32(products, 0x4E));
+    products = _mm_add_epi32(products, _mm_shuffle_epi32(products, 0xB1));
+    return _mm_cvtsi128_si32(products);
+}
+
 float rag_q4_K_q8_K_dot(const void *blocks, int count, const int8_t *values, const float *scales, const int16_t *sums16) {
     const uint8_t *block = (const uint8_t *)blocks;
     const __m256i nibble = _mm256_set1_epi8(0x0F);
+    // Byte pairs (2j, 2j+1) of a 16-bit vector, repeated: picks sub-block j's scale into every lane.
+    __m256i pick[8];
+    for (int j = 0; j < 8; j++) pick[j] = _mm256_set1_epi16((short)(((2 * j + 1) << 8) | (2 * j)));
     __m256 acc = _mm256_setzero_ps();
     float offsets = 0;
     for (int b = 0; b < count; b++, block += 144) {
         const int8_t *x = values + 256 * b;
-        const int16_t *sums = sums16 + 16 * b;
-        uint8_t scale[8], min[8];
-        q4_K_scales(block + 4, scale, min);
-        int32_t minimum = 0;
-        for (int s = 0; s < 8; s++) minimum += min[s] * (sums[2 * s] + sums[2 * s + 1]);
+        uint64_t scale_bytes, min_bytes;
+        q4_K_scale_words(block + 4, &scale_bytes, &min_bytes);
+        const int32_t minimum = q4_K_minimum(min_bytes, sums16 + 16 * b);
+        const __m256i scale = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)scale_bytes)));
         __m256i total = _mm256_setzero_si256();
         for (int g = 0; g < 4; g++) {
             const __m256i q = _mm256_loadu_si256((const __m256i *)(block + 16 + 32 * g));
             const __m256i low = _mm256_maddubs_epi16(_mm256_and_si256(q, nibble), _mm256_loadu_si256((const __m256i *)(x + 64 * g)));
             const __m256i high = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(q, 4), nibble),
                                                       _mm256_loadu_si256((const __m256i *)(x + 64 * g + 32)));
-            total = _mm256_add_epi32(total, _mm256_madd_epi16(low, _mm256_set1_epi16(scale[2 * g])));
-            total = _mm256_add_epi32(total, _mm256_madd_epi16(high, _mm256_set1_epi16(scale[2 * g + 1])));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(low, _mm256_shuffle_epi8(scale, pick[2 * g])));
+            total = _mm256_add_epi32(total, _mm256_madd_epi16(high, _mm256_shuffle_epi8(scale, pick[2 * g + 1])));
         }
         const float dx = scales[b];
         acc = _mm256_fmadd_ps(_mm256_set1_ps(half_to_float(block) * dx), _mm256_cvtepi32_ps(total), acc);
@@ -202,7 +215,8 @@ static inline __attribute__((always_inline)) void k_quant_dots(const int q6, con
         for (int b = 0; b < count; b++, block += block_bytes) {
             // q[k]: weights 32k ..< 32k + 32 as unsigned bytes; sc[k]: their scales as 16 int16 lanes.
             __m256i q[8], sc[8];
-            uint8_t scale[8], min[8];
+            uint8_t scale[8];
+            uint64_t min_bytes = 0;
             const int8_t *scale6 = (const int8_t *)(block + 192);
             float d, dmin = 0;
             if (q6) {
@@ -223,7 +237,9 @@ static inline __attribute__((always_inline)) void k_quant_dots(const int q6, con
                 }
                 d = half_to_float(block + 208);
             } else {
-                q4_K_scales(block + 4, scale, min);
+                uint64_t scale_bytes;
+                q4_K_scale_words(block + 4, &scale_bytes, &min_bytes);
+                memcpy(scale, &scale_bytes, 8);
                 for (int g = 0; g < 4; g++) {
                     const __m256i raw = _mm256_loadu_si256((const __m256i *)(block + 16 + 32 * g));
                     q[2 * g] = _mm256_and_si256(raw, nibble);
@@ -242,7 +258,7 @@ static inline __attribute__((always_inline)) void k_quant_dots(const int q6, con
                 if (q6) {
                     for (int s = 0; s < 16; s++) offset += scale6[s] * sums[s];
                 } else {
-                    for (int s = 0; s < 8; s++) offset += min[s] * (sums[2 * s] + sums[2 * s + 1]);
+                    offset = q4_K_minimum(min_bytes, sums);
                 }
                 __m256i total = _mm256_setzero_si256();
                 for (int k = 0; k < 8; k++) {
