@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelFiles
 import RAGKit
 import Retrieval
 
@@ -97,7 +98,7 @@ struct EvalCommand: ParsableCommand {
         }
         let report = EvalReport(file: file, searchMode: searchMode, k: k, coverage: settings.coverage,
                                 lexicalWeight: lexicalWeight, outcomes: outcomes, generated: !retrievalOnly,
-                                context: settings.context)
+                                context: settings.context, generator: decoderModel.model ?? KnownModel.decoder.shortName!)
         if output.json { try printJSON(report) } else { print(report.text) }
     }
 

@@ -50,9 +50,14 @@ final class EvalReportTests: XCTestCase {
         XCTAssertEqual(generated.extractive.containing, 1)
         XCTAssertEqual(generated.generation?.containing, 2)
         XCTAssertEqual(generated.generation?.rate ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(generated.generator, "qwen-0.5b")
+        let larger = EvalReport(file: "e.jsonl", searchMode: .hybrid, k: 5, coverage: .calibrated, lexicalWeight: 0.3,
+                                outcomes: outcomes, generated: true, generator: "qwen-1.5b")
+        XCTAssertTrue(larger.text.contains("Generated answers (qwen-1.5b, context passages)"), larger.text)
         let retrievalOnly = EvalReport(file: "e.jsonl", searchMode: .hybrid, k: 5, coverage: .calibrated, lexicalWeight: 0.3,
                                        outcomes: outcomes, generated: false)
         XCTAssertNil(retrievalOnly.generation)
+        XCTAssertNil(retrievalOnly.generator)
         XCTAssertTrue(retrievalOnly.text.contains("Generated answers: skipped"))
     }
 

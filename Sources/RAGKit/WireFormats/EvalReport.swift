@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 import Retrieval
 
 /// `rag eval`'s results, as JSON or as a table.
@@ -96,6 +97,8 @@ public struct EvalReport: Encodable {
     var lexicalWeight: Float
     /// What the generator read of each passage (`PromptContext.name`); nil without generation.
     var context: String?
+    /// The decoder that wrote the answers (its short name or file path); nil without generation.
+    var generator: String?
     var overall: RetrievalScores
     var bySource: [String: RetrievalScores]
     var coverage: Coverage
@@ -105,14 +108,16 @@ public struct EvalReport: Encodable {
     var questions: [Question]
 
     enum CodingKeys: String, CodingKey {
-        case file, searchMode = "search_mode", k, lexicalWeight = "lexical_weight", context, overall, bySource = "by_source"
+        case file, searchMode = "search_mode", k, lexicalWeight = "lexical_weight", context, generator, overall, bySource = "by_source"
         case coverage, extractive, generation, generationQuality = "generation_quality", questions
     }
 
     public init(file: String, searchMode: SearchMode, k: Int, coverage thresholds: CoverageThresholds, lexicalWeight: Float,
-         outcomes: [EvalOutcome], generated: Bool, context: PromptContext = .default) {
+         outcomes: [EvalOutcome], generated: Bool, context: PromptContext = .default,
+         generator: String = KnownModel.decoder.shortName!) {
         self.file = file; self.searchMode = searchMode; self.k = k; self.lexicalWeight = lexicalWeight
         self.context = generated ? context.name : nil
+        self.generator = generated ? generator : nil
         let answerable = outcomes.filter { !$0.question.sources.isEmpty }
         overall = RetrievalScores(ranks: answerable.map(\.rank))
         var bySource: [String: [Int?]] = [:]
@@ -159,7 +164,7 @@ public struct EvalReport: Encodable {
         lines.append("")
         lines.append("Extractive answers (k=\(k), lexical weight \(lexicalWeight)) containing a must_contain string: \(extractive.containing)/\(extractive.questions)")
         if let generation, let quality = generationQuality {
-            lines.append("Generated answers (context \(context ?? "-")) containing a must_contain string: \(generation.containing)/\(generation.questions)")
+            lines.append("Generated answers (\(generator ?? "-"), context \(context ?? "-")) containing a must_contain string: \(generation.containing)/\(generation.questions)")
             let ms = { (x: Double?) in x.map { String(format: "%.0f ms", $0) } ?? "-" }
             let rate = { (x: Double?) in x.map { String(format: "%.1f tok/s", $0) } ?? "-" }
             lines.append("  supported sentences (faithfulness): \(quality.supportedSentences)/\(quality.sentences)"
