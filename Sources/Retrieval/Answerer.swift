@@ -234,7 +234,7 @@ public final class Answerer {
         // A generated sentence counts as supported when a passage sentence is at least as close to it as the
         // passages must be to a question to cover it: one calibrated number, in the question's language.
         let support = Grounding(supportThreshold: settings.coverage.threshold(for: prompt.language))
-        let grounding = try support.ground(answer: text, in: pool, passageNumbers: numbers, embedder: embedder)
+        let grounding = try support.ground(answer: text, to: question, in: pool, passageNumbers: numbers, embedder: embedder)
         let saidUnknown = text.contains(prompt.language.unknownAnswer.trimmingCharacters(in: ["。", "."]))
         // "The passages do not say" cites nothing, however close it happens to be to some passage sentence.
         let (citedText, citations) = saidUnknown ? (text, modelCitations)

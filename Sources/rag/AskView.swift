@@ -100,7 +100,9 @@ final class AskView {
             print(TerminalText.wrap(preview, first: "  \(mark) ", indent: "    "))
             let passage = sentence.bestPassage.map { "[\($0)] " } ?? ""
             let whereFrom = sentence.bestSource.map { "\(passage)\($0) #\(sentence.bestChunk ?? 0)" } ?? "no passage"
-            let verdict = sentence.isSupported ? "" : terminal.styled("  unsupported", .red)
+            let figures = sentence.unbackedFigures.isEmpty ? ""
+                : ": " + sentence.unbackedFigures.joined(separator: ", ") + " in no passage"
+            let verdict = sentence.isSupported ? "" : terminal.styled("  unsupported" + figures, .red)
             print(terminal.styled("    ← \(whereFrom)  similarity " + format(sentence.similarity), .dim) + verdict)
         }
     }

@@ -9,7 +9,7 @@ final class GroundingTests: XCTestCase {
                       storedChunk("监督微调让模型学会按照指令作答。", source: "sft.md", ordinal: 2)]
         let pool = try PassageSentences(chunks: chunks, embedder: embedder)
         let answer = "预训练是语言模型的第一个训练阶段[1]。\n[2]\n微调让模型学会按照指令作答。巴黎埃菲尔铁塔高达三百米左右。"
-        let grounded = try Grounding(supportThreshold: 0.6).ground(answer: answer, in: pool, passageNumbers: [1, nil],
+        let grounded = try Grounding(supportThreshold: 0.6).ground(answer: answer, to: "什么是预训练？", in: pool, passageNumbers: [1, nil],
                                                                    embedder: embedder)
         XCTAssertEqual(grounded.count, 3)
         XCTAssertEqual(grounded[0].bestSource, "pre.md")
@@ -22,6 +22,23 @@ final class GroundingTests: XCTestCase {
         XCTAssertNil(grounded[1].bestPassage, "that chunk was not in the prompt")
         XCTAssertTrue(grounded[1].isSupported)
         XCTAssertFalse(grounded[2].isSupported, "similarity \(grounded[2].similarity)")
+    }
+
+    /// A sentence that copies a passage but changes its number stays close in meaning; its figure is what
+    /// gives it away.
+    func testASentenceStatingAFigureNoPassageHoldsIsUnsupported() throws {
+        let embedder = CharacterBagTestEmbedder()
+        let chunks = [storedChunk("预训练通常要读入数千亿个词元的文本，训练持续数周。", source: "pre.md")]
+        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        let answer = "预训练通常要读入数千亿个词元的文本[1]。预训练通常要读入 1.8 万亿个词元的文本，训练持续 3 周[1]。"
+        let grounded = try Grounding(supportThreshold: 0.6).ground(answer: answer, to: "预训练要读多少文本？", in: pool,
+                                                                   passageNumbers: [1], embedder: embedder)
+        guard grounded.count == 2 else { return XCTFail("\(grounded)") }
+        XCTAssertTrue(grounded[0].isSupported)
+        XCTAssertEqual(grounded[0].unbackedFigures, [])
+        XCTAssertGreaterThan(grounded[1].similarity, 0.6, "close in meaning")
+        XCTAssertFalse(grounded[1].isSupported)
+        XCTAssertEqual(grounded[1].unbackedFigures, ["1.8", "3"])
     }
 
     func testExtractiveAnswerQuotesTheClosestSentencesVerbatim() throws {

@@ -103,18 +103,21 @@ public struct AskReport: Encodable {
 
     struct GroundingEntry: Encodable {
         var sentence: String, cited: [Int], source: String?, chunk: Int?, passage: Int?, similarity: Float, supported: Bool
+        /// Figures no passage contains; present only when there are some.
+        var unbacked: [String]
         init(_ g: GroundedSentence) {
             sentence = g.text; cited = g.cited; source = g.bestSource; chunk = g.bestChunk; passage = g.bestPassage
-            similarity = g.similarity; supported = g.isSupported
+            similarity = g.similarity; supported = g.isSupported; unbacked = g.unbackedFigures
         }
 
-        enum CodingKeys: String, CodingKey { case sentence, cited, source, chunk, passage, similarity, supported }
+        enum CodingKeys: String, CodingKey { case sentence, cited, source, chunk, passage, similarity, supported, unbacked }
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(sentence, forKey: .sentence); try c.encode(cited, forKey: .cited)
             try c.encode(source, forKey: .source); try c.encode(chunk, forKey: .chunk); try c.encode(passage, forKey: .passage)
             try c.encode(similarity, forKey: .similarity); try c.encode(supported, forKey: .supported)
+            if !unbacked.isEmpty { try c.encode(unbacked, forKey: .unbacked) }
         }
     }
 
