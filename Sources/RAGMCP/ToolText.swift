@@ -55,7 +55,7 @@ enum ToolText {
             let unsupported = generated.grounding.filter { !$0.isSupported }
             lines.append("Grounding: \(generated.grounding.count - unsupported.count) of \(generated.grounding.count) sentences supported by the passages"
                          + (unsupported.isEmpty ? "" : "; unsupported: " + unsupported.map { "\"\($0.text)\""
-                             + ($0.unbackedFigures.isEmpty ? "" : " (\($0.unbackedFigures.joined(separator: ", ")) in no passage)") }.joined(separator: ", ")))
+                             + ($0.unbacked.isEmpty ? "" : " (\($0.unbacked.joined(separator: ", ")) in no passage)") }.joined(separator: ", ")))
             parts.append(lines.joined(separator: "\n"))
         }
         return parts.joined(separator: "\n\n")

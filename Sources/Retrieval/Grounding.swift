@@ -13,17 +13,18 @@ public struct GroundedSentence: Equatable, Sendable {
     public var bestPassage: Int?
     public var bestSentence: String?
     public var similarity: Float
-    /// False when `similarity` is under the support threshold, or the sentence states a figure no passage
-    /// (nor the question) contains: the passages do not say this.
+    /// False when `similarity` is under the support threshold, or the sentence states a figure or a name no
+    /// passage (nor the question) contains: the passages do not say this.
     public var isSupported: Bool
-    /// The figures of the sentence found in no passage and not in the question ("1.8" in "1.8 万亿参数").
-    public var unbackedFigures: [String] = []
+    /// The figures and names of the sentence found in no passage and not in the question ("1.8" in
+    /// "1.8 万亿参数", "Altman").
+    public var unbacked: [String] = []
 }
 
 /// Checks a generated answer against the passages it was written from: each sentence is embedded (by its
 /// meaning, citations removed) and compared with every passage sentence; the best match says which
 /// passage supports it and how strongly, and a sentence under the threshold is flagged as unsupported, as is
-/// one that states a figure found in none of the passages (`FigureCheck`).
+/// one that states a figure or a name found in none of the passages (`FigureCheck`, `NameCheck`).
 public struct Grounding: Sendable {
     /// Cosine ("query: " generated sentence vs "passage: " source sentence) under which a generated sentence
     /// counts as unsupported. `Answerer` uses the coverage threshold of the question's language.
@@ -35,7 +36,8 @@ public struct Grounding: Sendable {
     /// number of `pool.chunks[i]` (nil when that chunk was not in the prompt).
     public func ground(answer: String, to question: String, in pool: PassageSentences, passageNumbers: [Int?],
                        embedder: TextEmbedder) throws -> [GroundedSentence] {
-        let figures = FigureCheck(sources: pool.chunks.map(\.text) + [question])
+        let sources = pool.chunks.map(\.text) + [question]
+        let figures = FigureCheck(sources: sources), names = NameCheck(sources: sources)
         var result: [GroundedSentence] = []
         for sentence in PromptBuilder.sentences(of: answer) {
             let meaning = CitationParser.removingCitations(from: sentence).trimmingWhitespace
@@ -61,8 +63,8 @@ public struct Grounding: Sendable {
                 grounded.similarity = similarities[best]
                 grounded.isSupported = similarities[best] >= supportThreshold
             }
-            grounded.unbackedFigures = figures.unbacked(in: meaning)
-            if !grounded.unbackedFigures.isEmpty { grounded.isSupported = false }
+            grounded.unbacked = figures.unbacked(in: meaning) + names.unbacked(in: meaning)
+            if !grounded.unbacked.isEmpty { grounded.isSupported = false }
             result.append(grounded)
         }
         return result

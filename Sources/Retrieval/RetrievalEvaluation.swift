@@ -18,6 +18,8 @@ public struct EvalOutcome: Sendable {
     public var groundingSimilarities: [Float]?
     /// Generated sentences the grounding check supports, of `groundingSimilarities.count` (faithfulness).
     public var supportedSentences: Int?
+    /// The figures and names of the generated answer that no passage contains (nil when there are none).
+    public var unbacked: [String]?
     /// Whether a citation of the generated answer (the model's or an attributed one) names an expected source
     /// (nil when not generated or the question has no source).
     public var citesExpectedSource: Bool?
@@ -82,6 +84,8 @@ public struct RetrievalEvaluation {
             outcome.generatedAnswer = generation.text
             outcome.groundingSimilarities = generation.grounding.map(\.similarity)
             outcome.supportedSentences = generation.grounding.filter(\.isSupported).count
+            let unbacked = generation.grounding.flatMap(\.unbacked)
+            outcome.unbacked = unbacked.isEmpty ? nil : unbacked
             outcome.saidUnknown = generation.saidUnknown
             outcome.generationReport = generation.report
             if !question.sources.isEmpty {

@@ -100,9 +100,9 @@ final class AskView {
             print(TerminalText.wrap(preview, first: "  \(mark) ", indent: "    "))
             let passage = sentence.bestPassage.map { "[\($0)] " } ?? ""
             let whereFrom = sentence.bestSource.map { "\(passage)\($0) #\(sentence.bestChunk ?? 0)" } ?? "no passage"
-            let figures = sentence.unbackedFigures.isEmpty ? ""
-                : ": " + sentence.unbackedFigures.joined(separator: ", ") + " in no passage"
-            let verdict = sentence.isSupported ? "" : terminal.styled("  unsupported" + figures, .red)
+            let unbacked = sentence.unbacked.isEmpty ? ""
+                : ": " + sentence.unbacked.joined(separator: ", ") + " in no passage"
+            let verdict = sentence.isSupported ? "" : terminal.styled("  unsupported" + unbacked, .red)
             print(terminal.styled("    ← \(whereFrom)  similarity " + format(sentence.similarity), .dim) + verdict)
         }
     }

@@ -35,10 +35,21 @@ final class GroundingTests: XCTestCase {
                                                                    passageNumbers: [1], embedder: embedder)
         guard grounded.count == 2 else { return XCTFail("\(grounded)") }
         XCTAssertTrue(grounded[0].isSupported)
-        XCTAssertEqual(grounded[0].unbackedFigures, [])
+        XCTAssertEqual(grounded[0].unbacked, [])
         XCTAssertGreaterThan(grounded[1].similarity, 0.6, "close in meaning")
         XCTAssertFalse(grounded[1].isSupported)
-        XCTAssertEqual(grounded[1].unbackedFigures, ["1.8", "3"])
+        XCTAssertEqual(grounded[1].unbacked, ["1.8", "3"])
+    }
+
+    func testASentenceNamingSomeoneNoPassageNamesIsUnsupported() throws {
+        let embedder = CharacterBagTestEmbedder()
+        let chunks = [storedChunk("InstructGPT 由 OpenAI 的研究人员在论文中提出，先做监督微调再做 RLHF。", source: "rlhf.md")]
+        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
+        let answer = "InstructGPT 由 OpenAI 的研究人员 John Smith 提出，先做监督微调再做 RLHF[1]。"
+        let grounded = try Grounding(supportThreshold: 0.6).ground(answer: answer, to: "InstructGPT 是谁提出的？", in: pool,
+                                                                   passageNumbers: [1], embedder: embedder)
+        XCTAssertEqual(grounded.map(\.unbacked), [["John", "Smith"]])
+        XCTAssertEqual(grounded.map(\.isSupported), [false])
     }
 
     func testExtractiveAnswerQuotesTheClosestSentencesVerbatim() throws {

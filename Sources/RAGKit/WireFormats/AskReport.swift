@@ -103,11 +103,11 @@ public struct AskReport: Encodable {
 
     struct GroundingEntry: Encodable {
         var sentence: String, cited: [Int], source: String?, chunk: Int?, passage: Int?, similarity: Float, supported: Bool
-        /// Figures no passage contains; present only when there are some.
+        /// Figures and names no passage contains; present only when there are some.
         var unbacked: [String]
         init(_ g: GroundedSentence) {
             sentence = g.text; cited = g.cited; source = g.bestSource; chunk = g.bestChunk; passage = g.bestPassage
-            similarity = g.similarity; supported = g.isSupported; unbacked = g.unbackedFigures
+            similarity = g.similarity; supported = g.isSupported; unbacked = g.unbacked
         }
 
         enum CodingKeys: String, CodingKey { case sentence, cited, source, chunk, passage, similarity, supported, unbacked }

@@ -77,14 +77,14 @@ public struct EvalReport: Encodable {
     struct Question: Encodable {
         var line: Int, q: String, sources: [String], rank: Int?, bestSimilarity: Float, bestPassageSimilarity: Float
         var extractiveContains: Bool?, generatedContains: Bool?, generatedAnswer: String?, grounding: [Float]?
-        var supportedSentences: Int?, citesExpectedSource: Bool?, saidUnknown: Bool?, refused: Bool
+        var supportedSentences: Int?, unbacked: [String]?, citesExpectedSource: Bool?, saidUnknown: Bool?, refused: Bool
         var timeToFirstTokenMs: Double?, decodeTokensPerSecond: Double?
         var generatedTokens: Int?, draftedTokens: Int?, acceptedDraftTokens: Int?
         enum CodingKeys: String, CodingKey {
             case line, q, sources, rank, bestSimilarity = "best_similarity", bestPassageSimilarity = "best_passage_similarity"
             case extractiveContains = "extractive_contains"
             case generatedContains = "generated_contains", generatedAnswer = "generated_answer", grounding = "grounding_similarities"
-            case supportedSentences = "supported_sentences", citesExpectedSource = "cites_expected_source"
+            case supportedSentences = "supported_sentences", unbacked, citesExpectedSource = "cites_expected_source"
             case saidUnknown = "said_unknown", refused, timeToFirstTokenMs = "time_to_first_token_ms"
             case decodeTokensPerSecond = "decode_tokens_per_second", generatedTokens = "generated_tokens"
             case draftedTokens = "drafted_tokens", acceptedDraftTokens = "accepted_draft_tokens"
@@ -142,7 +142,7 @@ public struct EvalReport: Encodable {
                      bestSimilarity: $0.bestSimilarity, bestPassageSimilarity: $0.bestPassageSimilarity, extractiveContains: $0.extractiveContains,
                      generatedContains: $0.generatedContains, generatedAnswer: $0.generatedAnswer,
                      grounding: $0.groundingSimilarities, supportedSentences: $0.supportedSentences,
-                     citesExpectedSource: $0.citesExpectedSource, saidUnknown: $0.saidUnknown, refused: $0.refused,
+                     unbacked: $0.unbacked, citesExpectedSource: $0.citesExpectedSource, saidUnknown: $0.saidUnknown, refused: $0.refused,
                      timeToFirstTokenMs: $0.generationReport?.timeToFirstTokenMs,
                      decodeTokensPerSecond: $0.generationReport?.decodeTokensPerSecond,
                      generatedTokens: $0.generationReport?.generatedTokens, draftedTokens: $0.generationReport?.draftedTokens,
