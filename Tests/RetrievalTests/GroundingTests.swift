@@ -27,12 +27,8 @@ final class GroundingTests: XCTestCase {
     /// A sentence that copies a passage but changes its number stays close in meaning; its figure is what
     /// gives it away.
     func testASentenceStatingAFigureNoPassageHoldsIsUnsupported() throws {
-        let embedder = CharacterBagTestEmbedder()
-        let chunks = [storedChunk("预训练通常要读入数千亿个词元的文本，训练持续数周。", source: "pre.md")]
-        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
-        let answer = "预训练通常要读入数千亿个词元的文本[1]。预训练通常要读入 1.8 万亿个词元的文本，训练持续 3 周[1]。"
-        let grounded = try Grounding(supportThreshold: 0.6).ground(answer: answer, to: "预训练要读多少文本？", in: pool,
-                                                                   passageNumbers: [1], embedder: embedder)
+        let grounded = try ground("预训练通常要读入数千亿个词元的文本[1]。预训练通常要读入 1.8 万亿个词元的文本，训练持续 3 周[1]。",
+                                  to: "预训练要读多少文本？", from: "预训练通常要读入数千亿个词元的文本，训练持续数周。")
         guard grounded.count == 2 else { return XCTFail("\(grounded)") }
         XCTAssertTrue(grounded[0].isSupported)
         XCTAssertEqual(grounded[0].unbacked, [])
@@ -42,14 +38,17 @@ final class GroundingTests: XCTestCase {
     }
 
     func testASentenceNamingSomeoneNoPassageNamesIsUnsupported() throws {
-        let embedder = CharacterBagTestEmbedder()
-        let chunks = [storedChunk("InstructGPT 由 OpenAI 的研究人员在论文中提出，先做监督微调再做 RLHF。", source: "rlhf.md")]
-        let pool = try PassageSentences(chunks: chunks, embedder: embedder)
-        let answer = "InstructGPT 由 OpenAI 的研究人员 John Smith 提出，先做监督微调再做 RLHF[1]。"
-        let grounded = try Grounding(supportThreshold: 0.6).ground(answer: answer, to: "InstructGPT 是谁提出的？", in: pool,
-                                                                   passageNumbers: [1], embedder: embedder)
+        let grounded = try ground("InstructGPT 由 OpenAI 的研究人员 John Smith 提出，先做监督微调再做 RLHF[1]。",
+                                  to: "InstructGPT 是谁提出的？", from: "InstructGPT 由 OpenAI 的研究人员在论文中提出，先做监督微调再做 RLHF。")
         XCTAssertEqual(grounded.map(\.unbacked), [["John", "Smith"]])
         XCTAssertEqual(grounded.map(\.isSupported), [false])
+    }
+
+    /// `answer` to `question` grounded in one passage (prompt number 1) at threshold 0.6.
+    private func ground(_ answer: String, to question: String, from passage: String) throws -> [GroundedSentence] {
+        let embedder = CharacterBagTestEmbedder()
+        let pool = try PassageSentences(chunks: [storedChunk(passage)], embedder: embedder)
+        return try Grounding(supportThreshold: 0.6).ground(answer: answer, to: question, in: pool, passageNumbers: [1], embedder: embedder)
     }
 
     func testExtractiveAnswerQuotesTheClosestSentencesVerbatim() throws {
