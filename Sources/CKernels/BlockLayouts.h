@@ -38,15 +38,14 @@ static inline void q4_K_scales(const uint8_t *packed, uint8_t scale[8], uint8_t 
 
 /// 16 bytes of nibbles as 32 bytes 0-15: the low nibbles first (weights 0-15 of a Q4_0/Q5_0 block), then the high.
 static inline __m256i nibbles(const uint8_t *bytes) {
-    const __m128i packed = _mm_loadu_si128((const __m128i *)bytes), low = _mm_set1_epi8(0x0F);
-    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(packed, 4), low), _mm_and_si128(packed, low));
+    // Both halves hold the 16 bytes; the upper half's 64-bit lanes shift right by 4, so after the mask each of
+    // its bytes keeps its own high nibble (the bits shifted in from the next byte are masked off).
+    const __m256i both = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)bytes));
+    return _mm256_and_si256(_mm256_srlv_epi64(both, _mm256_set_epi64x(4, 4, 0, 0)), _mm256_set1_epi8(0x0F));
 }
 
-/// 0xFF in byte i where bit i of `bits` is set, else 0.
+/// 0xFF in byte i where bit i of `bits` is set, else 0 (AVX2; AVX-512 builds use the bits as a mask register).
 static inline __m256i byte_mask_from_bits(uint32_t bits) {
-#if defined(__AVX512BW__) && defined(__AVX512VL__)
-    return _mm256_movm_epi8((__mmask32)bits);
-#else
     // Byte i takes byte i/8 of `bits` (the shuffle works within 128-bit lanes, each holding all four bytes),
     // then keeps only its own bit i%8.
     const __m256i which_byte = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
@@ -54,7 +53,6 @@ static inline __m256i byte_mask_from_bits(uint32_t bits) {
     const __m256i own_bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
     const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), which_byte);
     return _mm256_cmpeq_epi8(_mm256_and_si256(spread, own_bit), own_bit);
-#endif
 }
 
 /// The 32 weights of a Q5_0 block as signed bytes -16...15, in order (low nibbles are weights 0-15).
@@ -62,8 +60,13 @@ static inline __m256i q5_0_weights(const uint8_t *block) {
     uint32_t fifth;
     memcpy(&fifth, block + 2, 4);
     const __m256i q = nibbles(block + 6);
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+    // w = q + 16·fifth − 16: q where the fifth bit is set, q − 16 where it is clear, in one masked subtract.
+    return _mm256_mask_sub_epi8(q, (__mmask32)~fifth, q, _mm256_set1_epi8(16));
+#else
     const __m256i high = _mm256_and_si256(byte_mask_from_bits(fifth), _mm256_set1_epi8(0x10));
     return _mm256_sub_epi8(_mm256_or_si256(q, high), _mm256_set1_epi8(16));
+#endif
 }
 
 #endif
