@@ -44,7 +44,8 @@ static inline __m256i nibbles(const uint8_t *bytes) {
     return _mm256_and_si256(_mm256_srlv_epi64(both, _mm256_set_epi64x(4, 4, 0, 0)), _mm256_set1_epi8(0x0F));
 }
 
-/// 0xFF in byte i where bit i of `bits` is set, else 0 (AVX2; AVX-512 builds use the bits as a mask register).
+#if !(defined(__AVX512BW__) && defined(__AVX512VL__))
+/// 0xFF in byte i where bit i of `bits` is set, else 0 (AVX2 only: AVX-512 builds use the bits as a mask register).
 static inline __m256i byte_mask_from_bits(uint32_t bits) {
     // Byte i takes byte i/8 of `bits` (the shuffle works within 128-bit lanes, each holding all four bytes),
     // then keeps only its own bit i%8.
@@ -54,6 +55,7 @@ static inline __m256i byte_mask_from_bits(uint32_t bits) {
     const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), which_byte);
     return _mm256_cmpeq_epi8(_mm256_and_si256(spread, own_bit), own_bit);
 }
+#endif
 
 /// The 32 weights of a Q5_0 block as signed bytes -16...15, in order (low nibbles are weights 0-15).
 static inline __m256i q5_0_weights(const uint8_t *block) {
