@@ -159,7 +159,8 @@ enum ToolCatalog {
         "explain": object([
             "lexical_rank": ["type": "integer"], "bm25": ["type": "number"], "dense_rank": ["type": "integer"],
             "passage_cosine": ["type": "number"], "best_sentence_cosine": ["type": "number"], "dense_score": ["type": "number"],
-            "fused_score": ["type": "number"], "dense_weight": ["type": "number"], "summary": ["type": "string"],
+            "fused_score": ["type": "number"], "dense_weight": ["type": "number"], "search_rank": ["type": "integer"],
+            "summary": ["type": "string"],
         ], required: ["summary"]),
     ], required: ["rank", "score", "source", "chunk", "start", "end", "text", "heading", "title"])
 

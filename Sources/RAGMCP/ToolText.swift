@@ -36,6 +36,7 @@ enum ToolText {
                                     answer.coverageThreshold, answer.sharesTerm ? "" : "; no passage shares a word with the question")
         }
         var parts: [String] = []
+        if let searchedAs = answer.retrieval.searchedAs { parts.append("Searched as: " + searchedAs) }
         if let quotes = answer.retrieval.quotes {
             parts.append((["Quoted from the documents:"] + quotes.map { quote in
                 "- \(quote.text) (\(quote.source)\(quote.pages.map { " \($0.pageLabel)" } ?? "") #\(quote.chunk))"

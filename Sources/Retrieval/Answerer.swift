@@ -72,6 +72,8 @@ public struct RetrievedAnswer: Sendable {
     public var hits: [SearchHit]
     /// nil when the mode does not extract or the documents do not cover the question.
     public var quotes: [QuotedSentence]?
+    /// What the passages were searched for instead of the question: its Chinese translation (`CrossLanguageSearch`).
+    public var searchedAs: String? = nil
 }
 
 /// The generative half: what the model wrote from which prompt, what it cites and how grounded it is.
@@ -150,15 +152,23 @@ public final class Answerer {
     /// The best sentence's share of a dense score (see `PassageScoring`).
     public var sentenceWeight: Float { retriever.sentenceWeight }
     public var fusion: Fusion { retriever.fusion }
+    public var reranking: Reranking { retriever.reranking }
+    /// How English questions search a Chinese index; `rag eval --cross-language` varies it.
+    public let crossLanguage: CrossLanguageSearch
+    /// Whether the index is mostly Chinese, read once (an ingest makes a new answerer: `RAGSession`).
+    private var indexIsChinese: Bool?
+    /// The last query translated and its translation (an eval searches each question twice).
+    private var lastTranslation: (text: String, translation: String?)?
 
     public init(store: PassageStore, embedder: TextEmbedder, parallelism: Parallelism = .allCores,
-                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default,
-                makeWriter: @escaping () throws -> AnswerWriter) {
+                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default, reranking: Reranking = .default,
+                crossLanguage: CrossLanguageSearch = .default, makeWriter: @escaping () throws -> AnswerWriter) {
         self.store = store
         self.embedder = QueryVectorMemo(embedder)
         self.retriever = Retriever(store: store, embedder: self.embedder, parallelism: parallelism, sentenceWeight: sentenceWeight,
-                                   fusion: fusion)
+                                   fusion: fusion, reranking: reranking)
         self.makeWriter = makeWriter
+        self.crossLanguage = crossLanguage
     }
 
     /// An error thrown by `onEvent` (a client that went away) stops the answer where it is and is rethrown.
@@ -170,10 +180,16 @@ public final class Answerer {
 
         let documents = try retriever.admittedDocuments(settings.filter)
         let query = settings.followUpSearch.query(for: question, after: settings.conversation.last)
-        let (hits, bestPassage) = try retrieve(query, k: settings.k, documents: documents)
+        // The passages an answer reads keep the search's own order: several of the best page's passages help more
+        // than the best passage of more pages (documents first: 31 → 25 key facts of 84; BENCHMARKS.md, "Rerank").
+        let searched = try translated(query)
+        let (hits, bestPassage) = try retrieve(searched, k: settings.k, documents: documents, reranked: false)
         let chunks = hits.map(\.chunk)
         let pool = try PassageSentences(chunks: chunks, stored: store.sentenceVectors(chunkIDs: chunks.map(\.id)), embedder: embedder)
-        let queryVector = try embedder.embedQuery(question)
+        // Quotes are chosen by what was searched: a translated question picks Chinese sentences better than its
+        // English (Corpus/'s English questions: 12 → 17 of 22 quotes with the expected fact; BENCHMARKS.md).
+        let quotedQuestion = searched.text == query.text ? question : searched.text
+        let queryVector = try embedder.embedQuery(quotedQuestion)
         // A follow-up ("它要多少算力？") may say little by itself: it is covered when it or the query it was
         // searched with is close enough to a passage sentence, and shares a term with the index.
         let searchedTexts = ([question] + query.texts).uniqued()
@@ -183,8 +199,8 @@ public final class Answerer {
             }
         let best = similarities.max() ?? -1
         let threshold = settings.coverage.threshold(for: language)
-        let sharesTerm = try searchedTexts.contains { try !retriever.search(SearchQuery($0), mode: .lexical, k: 1, documents: documents).isEmpty }
-        var retrieval = RetrievedAnswer(hits: hits, quotes: nil)
+        let sharesTerm = try searchedTexts.contains { try !retriever.unreranked(SearchQuery($0), mode: .lexical, k: 1, documents: documents).isEmpty }
+        var retrieval = RetrievedAnswer(hits: hits, quotes: nil, searchedAs: searched == query ? nil : searched.text)
         var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
                             bestPassageSimilarity: bestPassage, coverageThreshold: threshold, sharesTerm: sharesTerm,
                             covered: settings.coverage.covers(similarity: best, language: language, sharesTerm: sharesTerm),
@@ -194,7 +210,7 @@ public final class Answerer {
             return answer
         }
         if settings.mode.extracts {
-            retrieval.quotes = settings.extractive.quote(question: question, queryVector: queryVector, from: pool)
+            retrieval.quotes = settings.extractive.quote(question: quotedQuestion, queryVector: queryVector, from: pool)
             answer.retrieval = retrieval
         }
         try onEvent(.retrieved(retrieval, covered: true, bestSimilarity: best))
@@ -205,23 +221,53 @@ public final class Answerer {
         return answer
     }
 
-    /// The top `k` passages by hybrid search, and the best dense cosine of any passage with the question
-    /// (hybrid scores are rank-fusion scores and say nothing about absolute relevance).
+    /// The top `k` passages by hybrid search as a list of sources (reranked), and the best dense cosine of any
+    /// passage with the question (hybrid scores are fusion scores and say nothing about absolute relevance).
     public func retrieve(_ query: SearchQuery, k: Int, mode: SearchMode = .hybrid,
                          filter: DocumentFilter = .all) throws -> (hits: [SearchHit], bestSimilarity: Float) {
-        try retrieve(query, k: k, mode: mode, documents: retriever.admittedDocuments(filter))
+        try retrieve(translated(query), k: k, mode: mode, documents: retriever.admittedDocuments(filter))
     }
 
-    func retrieve(_ query: SearchQuery, k: Int, mode: SearchMode = .hybrid,
-                  documents: [Int64]?) throws -> (hits: [SearchHit], bestSimilarity: Float) {
-        let best = try retriever.search(SearchQuery(query.text), mode: .dense, k: 1, documents: documents).first.map { Float($0.score) } ?? -1
-        return (try retriever.search(query, mode: mode, k: k, documents: documents), best)
+    /// `query` as it searches: its text replaced by the decoder's Chinese translation when it is English, the
+    /// index mostly Chinese and `crossLanguage` says so (see `CrossLanguageSearch`).
+    func translated(_ query: SearchQuery) throws -> SearchQuery {
+        guard crossLanguage == .translate, QuestionLanguage(of: query.text) == .english else { return query }
+        let chinese = try indexIsChinese ?? (store.chineseShare() >= CrossLanguageSearch.chineseIndexShare)
+        indexIsChinese = chinese
+        guard chinese else { return query }
+        let translation: String?
+        if let last = lastTranslation, last.text == query.text {
+            translation = last.translation
+        } else {
+            translation = try CrossLanguageSearch.translation(of: query.text, by: loadedWriter())
+            lastTranslation = (query.text, translation)
+        }
+        guard let translation else { return query }
+        var searched = query
+        searched.text = translation
+        return searched
+    }
+
+    /// `reranked`: through the rerank stage, as a list of sources is (`Reranking`), or in the search's own order.
+    func retrieve(_ query: SearchQuery, k: Int, mode: SearchMode = .hybrid, documents: [Int64]?,
+                  reranked: Bool = true) throws -> (hits: [SearchHit], bestSimilarity: Float) {
+        let best = try retriever.unreranked(SearchQuery(query.text), mode: .dense, k: 1, documents: documents).first.map { Float($0.score) } ?? -1
+        let hits = reranked ? try retriever.search(query, mode: mode, k: k, documents: documents)
+                            : try retriever.unreranked(query, mode: mode, k: k, documents: documents)
+        return (hits, best)
+    }
+
+    /// The generator, made on first use (it also translates questions: `CrossLanguageSearch`).
+    func loadedWriter() throws -> AnswerWriter {
+        if let writer { return writer }
+        let made = try makeWriter()
+        writer = made
+        return made
     }
 
     func generate(_ question: String, excerpts: [PassageExcerpt], pool: PassageSentences, settings: AskSettings,
                   onEvent: (AnswerEvent) throws -> Void) throws -> GeneratedAnswer {
-        let writer = try self.writer ?? makeWriter()
-        self.writer = writer
+        let writer = try loadedWriter()
         let prompt = try PromptBuilder(writer: writer).prompt(question: question, excerpts: excerpts, conversation: settings.conversation,
                                                               maxAnswerTokens: settings.generation.maxTokens)
         var text = ""

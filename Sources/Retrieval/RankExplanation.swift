@@ -20,6 +20,8 @@ public struct RankExplanation: Equatable, Sendable {
     public var fusedScore: Double?
     /// Convex fusion only: the share w of meaning in `fusedScore` (the rest is words), for the question's language.
     public var denseWeight: Double?
+    /// Reranked searches only (`Reranking`): the hit's rank in the search's own ranking, before the rerank.
+    public var searchRank: Int?
 
     public init(mode: SearchMode) { self.mode = mode }
 
@@ -43,6 +45,7 @@ public struct RankExplanation: Equatable, Sendable {
             let weights = denseWeight.map { " = " + format($0, "%.1f") + " × meaning + " + format(1 - $0, "%.1f") + " × words, each scaled to 0…1" } ?? ""
             parts.append("fused " + format(fusedScore, "%.4f") + weights)
         }
+        if let searchRank { parts.append("search rank #\(searchRank), before each document's best passage was put first") }
         return parts.joined(separator: " · ")
     }
 

@@ -84,13 +84,15 @@ public final class Retriever {
     public let sentenceWeight: Float
     /// How hybrid search fuses (a follow-up's several queries are always fused by rank); `rag eval --fusion` varies it.
     public let fusion: Fusion
+    /// What reorders a search's candidates before its top k are kept; `rag eval --documents-first` varies it.
+    public let reranking: Reranking
 
     private var matrix: VectorMatrix?
 
     public init(store: PassageStore, embedder: TextEmbedder?, parallelism: Parallelism = .allCores,
-                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default) {
+                sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default, reranking: Reranking = .default) {
         self.store = store; self.embedder = embedder; self.parallelism = parallelism; self.sentenceWeight = sentenceWeight
-        self.fusion = fusion
+        self.fusion = fusion; self.reranking = reranking
     }
 
     /// Hybrid when the index has vectors and an encoder is available to embed the query, else lexical.
@@ -123,13 +125,30 @@ public final class Retriever {
         try search(query, mode: mode, k: k, documents: admittedDocuments(filter))
     }
 
-    /// `documents`: what `admittedDocuments` resolved the filter to, once for all the searches of a question.
+    /// `documents`: what `admittedDocuments` resolved the filter to, once for all the searches of a question. The
+    /// rerank stage reorders the best `Reranking.depth` candidates before the top `k` are kept.
     func search(_ query: SearchQuery, mode: SearchMode, k: Int, documents: [Int64]?) throws -> [SearchHit] {
-        guard query.companions.isEmpty, query.prior.isEmpty else { return try fusedSearch(query, mode: mode, k: k, documents: documents) }
-        return try singleSearch(query.text, mode: mode, k: k, documents: documents)
+        guard reranking.isActive else { return try unreranked(query, mode: mode, k: k, documents: documents) }
+        // The candidates are the search's own top k extended, not a deeper search: fusion still scales its scores
+        // over the candidates a top k would see, so the rerank starts from the ranking an unreranked search returns.
+        let candidates = try unreranked(query, mode: mode, k: max(k, Reranking.depth), documents: documents, depth: Self.candidateDepth(k: k))
+        return Array(reranking.rerank(candidates).prefix(k))
     }
 
-    func singleSearch(_ query: String, mode: SearchMode, k: Int, documents: [Int64]?) throws -> [SearchHit] {
+    /// The search's own ranking, before the rerank stage: for probes that ask for the single best passage by
+    /// one ranking (the coverage checks), and for the candidates of the rerank.
+    /// `depth`: the candidates each ranking contributes to fusion (default `candidateDepth(k:)`).
+    func unreranked(_ query: SearchQuery, mode: SearchMode, k: Int, documents: [Int64]?, depth: Int? = nil) throws -> [SearchHit] {
+        guard query.companions.isEmpty, query.prior.isEmpty else {
+            return try fusedSearch(query, mode: mode, k: k, documents: documents, depth: depth)
+        }
+        return try singleSearch(query.text, mode: mode, k: k, documents: documents, depth: depth)
+    }
+
+    /// The candidates each ranking contributes to the fusion of a top `k`.
+    static func candidateDepth(k: Int) -> Int { max(k * 4, fusionDepth) }
+
+    func singleSearch(_ query: String, mode: SearchMode, k: Int, documents: [Int64]?, depth: Int? = nil) throws -> [SearchHit] {
         guard k >= 1 else { throw RetrievalError.invalidK(k) }
         try Self.check(query: query)
         var explanations: [Int64: RankExplanation] = [:]
@@ -157,7 +176,7 @@ public final class Retriever {
             noteMeaning(byMeaning)
             ranked = byMeaning.map { ($0.chunkID, $0.score) }
         case .hybrid:
-            let depth = max(k * 4, Self.fusionDepth)
+            let depth = max(k, depth ?? Self.candidateDepth(k: k))
             let byMeaning = try dense(query, limit: depth, documents: documents)
             let byWords = try lexical(query, limit: depth, documents: documents)
             noteMeaning(byMeaning)
@@ -176,9 +195,9 @@ public final class Retriever {
 
     /// Every text of `query` searched as `singleSearch` would at fusion depth, then all rankings fused. The hits
     /// keep the explanation of the query's own text; their score is the fused one.
-    func fusedSearch(_ query: SearchQuery, mode: SearchMode, k: Int, documents: [Int64]?) throws -> [SearchHit] {
+    func fusedSearch(_ query: SearchQuery, mode: SearchMode, k: Int, documents: [Int64]?, depth: Int? = nil) throws -> [SearchHit] {
         guard k >= 1 else { throw RetrievalError.invalidK(k) }
-        let depth = max(k * 4, Self.fusionDepth)
+        let depth = max(k, depth ?? Self.candidateDepth(k: k))
         var rankings: [[(chunkID: Int64, score: Double)]] = []
         var explanations: [Int64: RankExplanation] = [:]
         for (index, text) in query.texts.enumerated() {

@@ -42,6 +42,7 @@ final class AskView {
             }
         }
         print("\n" + terminal.styled(mode == .generate ? "Passages given to the generator" : "Passages", .bold))
+        if let searchedAs = retrieved.searchedAs { print(TerminalText.wrap("searched as: " + searchedAs, first: "  ", indent: "    ")) }
         for hit in retrieved.hits {
             let heading = hit.chunk.headingPath.isEmpty ? "" : "  " + hit.chunk.headingPath.joined(separator: " › ")
             let place = hit.chunk.pageLabel.map { " \($0)" } ?? ""

@@ -8,6 +8,8 @@ import Retrieval
 /// recall@1/5/10 and MRR@10 per source file, whether unanswerable questions fall under the coverage
 /// threshold, and how often the extractive and generated answers contain an expected string. On a file of
 /// conversations: the last turns' recall searched with and without the turns before them.
+extension CrossLanguageSearch: ExpressibleByArgument {}
+
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
@@ -45,6 +47,14 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("dense-weight-english"), parsing: .unconditional, help: "The same for English questions (default: --dense-weight if given, else rag's 0.8).")
     var denseWeightEnglish: Double?
 
+    @Option(name: .customLong("documents-first"), help: "Whether the rerank stage puts each document's best passage before any document's second: yes or no (default: rag's, \(Reranking.default.documentsFirst ? "yes" : "no")).")
+    var documentsFirst: YesNo?
+
+    enum YesNo: String, ExpressibleByArgument { case yes, no }
+
+    @Option(name: .customLong("cross-language"), help: ArgumentHelp("How English questions search a mostly Chinese index: translate (the decoder's Chinese translation searches) or off (default: rag's, \(CrossLanguageSearch.default.rawValue)).", valueName: "way"))
+    var crossLanguage = CrossLanguageSearch.default
+
     @Option(name: .customLong("follow-up-search"), help: ArgumentHelp("How a conversation's follow-ups are searched for their answers: \(FollowUpSearch.allCases.map(\.rawValue).joined(separator: ", ")) (recall is reported for all).", valueName: "way"))
     var followUpSearch = FollowUpSearch.default
 
@@ -69,7 +79,9 @@ struct EvalCommand: ParsableCommand {
         let loaded = try EvalSet.loadFile(path: file)
         let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
         let answerer = try session.answerer(sentenceWeight: sentenceWeight,
-                                            fusion: fusion == .convex ? convexFusion : .reciprocalRank)
+                                            fusion: fusion == .convex ? convexFusion : .reciprocalRank,
+                                            reranking: Reranking(documentsFirst: documentsFirst.map { $0 == .yes } ?? Reranking.default.documentsFirst),
+                                            crossLanguage: crossLanguage)
         var settings = AskSettings()
         settings.k = k
         if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }

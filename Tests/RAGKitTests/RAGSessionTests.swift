@@ -52,9 +52,26 @@ final class RAGSessionTests: XCTestCase {
         var settings = AskSettings()
         settings.mode = .compare
         var loaded = false
-        let answer = try session.answer("qwertyuiop", settings: settings, onLoadingGenerator: { loaded = true })
+        // Without cross-language search: an English question over this Chinese index would load the decoder to
+        // translate it (the test below).
+        let answer = try session.answerer(crossLanguage: .off, onLoadingGenerator: { loaded = true }).answer("qwertyuiop", settings: settings)
         XCTAssertFalse(answer.covered)
         XCTAssertNil(answer.generation)
         XCTAssertFalse(loaded)
+    }
+
+    /// With the real decoder: an English question over a Chinese index is searched by its Chinese translation.
+    func testAnEnglishQuestionSearchesAChineseIndexByTheDecodersTranslation() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: ModelDirectory.default.url(for: .decoder).path), "the decoder is not fetched")
+        try write("docs/sft.md", "# 监督微调\n\n监督微调用人工写好的指令和回答继续训练模型。")
+        _ = try ingest(["docs"])
+        let session = try RAGSession(indexPath: folder.appendingPathComponent("index.sqlite").path)
+        var settings = AskSettings()
+        settings.mode = .retrieve
+        let answer = try session.answer("What does the model predict during pre-training?", settings: settings)
+        let searchedAs = try XCTUnwrap(answer.retrieval.searchedAs)
+        XCTAssertEqual(QuestionLanguage(of: searchedAs), .chinese, searchedAs)
+        XCTAssertTrue(searchedAs.contains("预训练"), searchedAs)
+        XCTAssertEqual(answer.retrieval.hits.first?.chunk.documentPath, "docs/pre.md")
     }
 }

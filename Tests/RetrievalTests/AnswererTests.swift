@@ -37,6 +37,40 @@ final class AnswererTests: XCTestCase {
         XCTAssertEqual(index.embedder.queriesEmbedded, 2, "the question once, the generated sentence once")
     }
 
+    /// An English question over a Chinese index searches by the decoder's Chinese translation, which the answer
+    /// reports; the coverage decision still holds the question itself against its threshold.
+    func testEnglishQuestionsSearchAChineseIndexByTheirTranslation() throws {
+        let index = try AskTestIndex(documents: AskTestIndex.corpus)
+        XCTAssertGreaterThan(try index.store.chineseShare(), 0.9)
+        let writer = ScriptedTestWriter(answer: "什么是监督微调？\n")
+        let answerer = Answerer(store: index.store, embedder: index.embedder, makeWriter: { writer })
+        let answer = try answerer.answer("What is supervised fine-tuning?", settings: settings(.retrieve, threshold: 0))
+        XCTAssertEqual(answer.retrieval.searchedAs, "什么是监督微调？")
+        XCTAssertEqual(writer.prompts.map(\.system), [CrossLanguageSearch.instruction])
+        XCTAssertTrue(answer.retrieval.hits.first!.chunk.documentPath.hasSuffix("finetuning.md"))
+        XCTAssertEqual(answer.language, .english, "answered, and held against the threshold, as an English question")
+
+        let off = Answerer(store: index.store, embedder: index.embedder, crossLanguage: .off,
+                           makeWriter: { XCTFail("loaded"); throw AskError.emptyQuestion })
+        XCTAssertNil(try off.answer("What is supervised fine-tuning?", settings: settings(.retrieve, threshold: 0)).retrieval.searchedAs)
+        let echoing = Answerer(store: index.store, embedder: index.embedder,
+                               makeWriter: { ScriptedTestWriter(answer: "What is supervised fine-tuning?") })
+        XCTAssertNil(try echoing.answer("What is supervised fine-tuning?", settings: settings(.retrieve, threshold: 0)).retrieval.searchedAs,
+                     "a reply that is not Chinese: the question searches as written")
+    }
+
+    func testChineseQuestionsAndEnglishIndexesAreSearchedAsWritten() throws {
+        let english = try AskTestIndex(documents: ["a.md": "# Pretraining\n\nPretraining teaches a model to predict the next token from a large amount of text."])
+        XCTAssertLessThan(try english.store.chineseShare(), 0.1)
+        let never = { () throws -> AnswerWriter in XCTFail("loaded"); throw AskError.emptyQuestion }
+        let answer = try Answerer(store: english.store, embedder: english.embedder, makeWriter: never)
+            .answer("What is pretraining?", settings: settings(.retrieve, threshold: 0))
+        XCTAssertNil(answer.retrieval.searchedAs)
+        let chinese = try AskTestIndex(documents: AskTestIndex.corpus)
+        XCTAssertNil(try Answerer(store: chinese.store, embedder: chinese.embedder, makeWriter: never)
+            .answer("什么是预训练", settings: settings(.retrieve, threshold: 0)).retrieval.searchedAs)
+    }
+
     func testRetrieveModeNeverLoadsTheGenerator() throws {
         let index = try AskTestIndex(documents: AskTestIndex.corpus)
         let answerer = Answerer(store: index.store, embedder: index.embedder, makeWriter: { XCTFail("loaded"); throw AskError.emptyQuestion })

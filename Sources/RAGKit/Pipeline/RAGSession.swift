@@ -102,12 +102,17 @@ public final class RAGSession {
         try answerer(sentenceWeight: sentenceWeight, onLoadingGenerator: onLoadingGenerator).answer(question, settings: settings, onEvent: onEvent)
     }
 
-    /// The answerer for the current index, built once per index version, sentence weight and fusion.
+    /// The answerer for the current index, built once per index version and ranking settings.
     public func answerer(sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default,
+                         reranking: Reranking = .default, crossLanguage: CrossLanguageSearch = .default,
                          onLoadingGenerator: @escaping () -> Void = {}) throws -> Answerer {
         let store = try currentStore()
-        if let answerer, answerer.sentenceWeight == sentenceWeight, answerer.fusion == fusion { return answerer }
-        let made = Answerer(store: store, embedder: try loadedEmbedder(), parallelism: parallelism, sentenceWeight: sentenceWeight, fusion: fusion,
+        if let answerer, answerer.sentenceWeight == sentenceWeight, answerer.fusion == fusion, answerer.reranking == reranking,
+           answerer.crossLanguage == crossLanguage {
+            return answerer
+        }
+        let made = Answerer(store: store, embedder: try loadedEmbedder(), parallelism: parallelism, sentenceWeight: sentenceWeight,
+                            fusion: fusion, reranking: reranking, crossLanguage: crossLanguage,
                             makeWriter: { [unowned self] in try self.loadedWriter(onLoading: onLoadingGenerator) })
         answerer = made
         return made

@@ -36,11 +36,12 @@ public struct AskReport: Encodable {
         var retrieved: RetrievedAnswer
         init(_ retrieved: RetrievedAnswer) { self.retrieved = retrieved }
 
-        enum Keys: String, CodingKey { case hits, answer, quotes }
+        enum Keys: String, CodingKey { case hits, answer, quotes, searchedAs = "searched_as" }
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(retrieved.hits.map(SearchReport.Hit.init), forKey: .hits)
+            try c.encodeIfPresent(retrieved.searchedAs, forKey: .searchedAs)
             try c.encode(retrieved.quotes.map { $0.map(\.text).joined(separator: " ") }, forKey: .answer)
             try c.encode(retrieved.quotes.map { $0.map(Quote.init) }, forKey: .quotes)
         }

@@ -7,19 +7,21 @@ public struct SearchReport: Encodable {
         public var lexicalRank: Int?, bm25: Double?
         public var denseRank: Int?, passageCosine: Float?, bestSentenceCosine: Float?, denseScore: Double?
         public var fusedScore: Double?, denseWeight: Double?
+        public var searchRank: Int?
         /// The same in one line of words.
         public var summary: String
 
         enum CodingKeys: String, CodingKey {
             case lexicalRank = "lexical_rank", bm25, denseRank = "dense_rank", passageCosine = "passage_cosine"
             case bestSentenceCosine = "best_sentence_cosine", denseScore = "dense_score", fusedScore = "fused_score"
-            case denseWeight = "dense_weight", summary
+            case denseWeight = "dense_weight", searchRank = "search_rank", summary
         }
 
         public init(_ e: RankExplanation) {
             lexicalRank = e.lexicalRank; bm25 = e.bm25; denseRank = e.denseRank; passageCosine = e.passageCosine
             bestSentenceCosine = e.bestSentenceCosine; denseScore = e.denseScore; fusedScore = e.fusedScore
-            denseWeight = e.denseWeight; summary = e.summary
+            denseWeight = e.denseWeight; searchRank = e.searchRank
+            summary = e.summary
         }
     }
 
