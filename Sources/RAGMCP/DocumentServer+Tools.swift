@@ -15,7 +15,7 @@ extension DocumentServer {
         let filter = try arguments.documentFilter()
         let explained = try arguments.boolean("explain") ?? false
         return try await sessions.perform { turn in
-            let (chosen, hits) = try turn.session().search(query, mode: mode, k: k, filter: filter)
+            let (chosen, hits, _) = try turn.session().search(query, mode: mode, k: k, filter: filter)
             return try Self.success(SearchReport(query: query, mode: chosen, hits: hits, explained: explained),
                                     text: ToolText.search(hits, mode: chosen, explained: explained))
         }

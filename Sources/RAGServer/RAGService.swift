@@ -39,7 +39,7 @@ public final class RAGService: Sendable {
                        explained: Bool = false) async throws -> SearchReport {
         try Retriever.check(query: query)
         return try await searchers.run { session in
-            let (chosen, hits) = try session.search(query, mode: mode, k: k, filter: filter)
+            let (chosen, hits, _) = try session.search(query, mode: mode, k: k, filter: filter)
             return SearchReport(query: query, mode: chosen, hits: hits, explained: explained)
         }
     }

@@ -1,4 +1,3 @@
-import Foundation
 import Kernels
 import Store
 
@@ -230,7 +229,7 @@ public final class Answerer {
 
     /// `query` as it searches: its text replaced by the decoder's Chinese translation when it is English, the
     /// index mostly Chinese and `crossLanguage` says so (see `CrossLanguageSearch`).
-    func translated(_ query: SearchQuery) throws -> SearchQuery {
+    public func translated(_ query: SearchQuery) throws -> SearchQuery {
         guard crossLanguage == .translate, QuestionLanguage(of: query.text) == .english else { return query }
         let chinese = try indexIsChinese ?? (store.chineseShare() >= CrossLanguageSearch.chineseIndexShare)
         indexIsChinese = chinese

@@ -8,8 +8,6 @@ import Retrieval
 /// recall@1/5/10 and MRR@10 per source file, whether unanswerable questions fall under the coverage
 /// threshold, and how often the extractive and generated answers contain an expected string. On a file of
 /// conversations: the last turns' recall searched with and without the turns before them.
-extension CrossLanguageSearch: ExpressibleByArgument {}
-
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
@@ -52,12 +50,10 @@ struct EvalCommand: ParsableCommand {
 
     enum YesNo: String, ExpressibleByArgument { case yes, no }
 
-    @Option(name: .customLong("cross-language"), help: ArgumentHelp("How English questions search a mostly Chinese index: translate (the decoder's Chinese translation searches) or off (default: rag's, \(CrossLanguageSearch.default.rawValue)).", valueName: "way"))
-    var crossLanguage = CrossLanguageSearch.default
-
     @Option(name: .customLong("follow-up-search"), help: ArgumentHelp("How a conversation's follow-ups are searched for their answers: \(FollowUpSearch.allCases.map(\.rawValue).joined(separator: ", ")) (recall is reported for all).", valueName: "way"))
     var followUpSearch = FollowUpSearch.default
 
+    @OptionGroup var crossLanguage: CrossLanguageOptions
     @OptionGroup var promptContext: PromptContextOptions
     @OptionGroup var sampling: SamplingOptions
     @OptionGroup var decoderModel: DecoderModelOptions
@@ -81,7 +77,7 @@ struct EvalCommand: ParsableCommand {
         let answerer = try session.answerer(sentenceWeight: sentenceWeight,
                                             fusion: fusion == .convex ? convexFusion : .reciprocalRank,
                                             reranking: Reranking(documentsFirst: documentsFirst.map { $0 == .yes } ?? Reranking.default.documentsFirst),
-                                            crossLanguage: crossLanguage)
+                                            crossLanguage: crossLanguage.crossLanguage)
         var settings = AskSettings()
         settings.k = k
         if let coverageThreshold { settings.coverage = CoverageThresholds(uniform: coverageThreshold) }

@@ -24,6 +24,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Show why each passage ranked where it did: its rank and BM25 score by words, its passage and best-sentence cosines and rank by meaning, the fused score (also in --json, as \"explain\").")
     var explain = false
 
+    @OptionGroup var crossLanguage: CrossLanguageOptions
     @OptionGroup var documents: DocumentFilterOptions
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var output: OutputOptions
@@ -36,13 +37,15 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let session = try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism)
-        let (chosen, hits) = try session.search(query, mode: mode, k: k, filter: documents.filter)
+        let (chosen, hits, searchedAs) = try session.search(query, mode: mode, k: k, filter: documents.filter,
+                                                          crossLanguage: crossLanguage.crossLanguage)
         if mode == nil, chosen == .lexical {
             output.note("note: lexical search only (this index has no vectors)")
         }
         if output.json {
-            try printJSON(SearchReport(query: query, mode: chosen, hits: hits, explained: explain))
+            try printJSON(SearchReport(query: query, searchedAs: searchedAs, mode: chosen, hits: hits, explained: explain))
         } else {
+            if let searchedAs { print("searched as: " + searchedAs + "\n") }
             print(Self.render(hits, explained: explain))
         }
     }

@@ -73,5 +73,10 @@ final class RAGSessionTests: XCTestCase {
         XCTAssertEqual(QuestionLanguage(of: searchedAs), .chinese, searchedAs)
         XCTAssertTrue(searchedAs.contains("预训练"), searchedAs)
         XCTAssertEqual(answer.retrieval.hits.first?.chunk.documentPath, "docs/pre.md")
+
+        let found = try session.search("What does the model predict during pre-training?", k: 2, crossLanguage: .translate)
+        XCTAssertEqual(found.searchedAs, searchedAs, "search translates as ask does")
+        XCTAssertEqual(found.hits.first?.chunk.documentPath, "docs/pre.md")
+        XCTAssertNil(try session.search("What does the model predict during pre-training?", k: 2).searchedAs, "off unless asked for")
     }
 }

@@ -45,7 +45,7 @@ final class DocumentServerTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("1. Corpus/09-pretraining.md #"), text)
 
         let session = try RAGSession(indexPath: CorpusIndex.path(), parallelism: Parallelism(threads: 2))
-        let (mode, direct) = try session.search("预训练", mode: .lexical, k: 3)
+        let (mode, direct, _) = try session.search("预训练", mode: .lexical, k: 3)
         let expected = try XCTUnwrap(JSONSerialization.jsonObject(with: WireFormat.encode(SearchReport(query: "预训练", mode: mode, hits: direct))) as? NSDictionary)
         XCTAssertEqual(json as NSDictionary, expected)
 

@@ -20,7 +20,7 @@ final class ServerRoutesTests: XCTestCase {
 
     func testSearchAndRetrievalAnswersAreTheCommandLinesJSON() async throws {
         let session = try RAGSession(indexPath: fixture.indexPath, parallelism: .init(threads: 2))
-        let (mode, hits) = try session.search("什么是预训练", mode: nil, k: 2)
+        let (mode, hits, _) = try session.search("什么是预训练", mode: nil, k: 2)
         let expectedSearch = try WireFormat.encode(SearchReport(query: "什么是预训练", mode: mode, hits: hits))
         var settings = AskSettings()
         settings.mode = .retrieve

@@ -81,17 +81,22 @@ public final class RAGSession {
     }
 
     /// The top `k` passages for `query` from the documents `filter` admits; a lexical search never loads the encoder.
-    public func search(_ query: String, mode: SearchMode? = nil, k: Int,
-                       filter: DocumentFilter = .all) throws -> (mode: SearchMode, hits: [SearchHit]) {
+    /// With `crossLanguage` an English query over a Chinese index searches by its translation (`searchedAs`),
+    /// which loads the decoder; off, nothing but the encoder is loaded.
+    public func search(_ query: String, mode: SearchMode? = nil, k: Int, filter: DocumentFilter = .all,
+                       crossLanguage: CrossLanguageSearch = .off) throws -> (mode: SearchMode, hits: [SearchHit], searchedAs: String?) {
         let store = try currentStore()
         let chosen = try mode ?? defaultSearchMode()
+        var searched = SearchQuery(query)
+        if crossLanguage == .translate { searched = try answerer(crossLanguage: .translate).translated(searched) }
+        let searchedAs = searched.text == query ? nil : searched.text
         if chosen == .lexical {
             let lexical = Retriever(store: store, embedder: nil, parallelism: parallelism)
-            return (chosen, try lexical.search(query, mode: .lexical, k: k, filter: filter))
+            return (chosen, try lexical.search(searched, mode: .lexical, k: k, filter: filter), searchedAs)
         }
         let retriever = try self.retriever ?? Retriever(store: store, embedder: loadedEmbedder(), parallelism: parallelism)
         self.retriever = retriever
-        return (chosen, try retriever.search(query, mode: chosen, k: k, filter: filter))
+        return (chosen, try retriever.search(searched, mode: chosen, k: k, filter: filter), searchedAs)
     }
 
     /// Answers `question` (see `Answerer.answer`), streaming its stages through `onEvent`. `onLoadingGenerator`

@@ -56,11 +56,15 @@ public struct SearchReport: Encodable {
     }
 
     public var query: String
+    /// The query's Chinese translation when that is what searched (`CrossLanguageSearch`); absent otherwise.
+    public var searchedAs: String?
     public var mode: SearchMode
     public var hits: [Hit]
 
+    enum CodingKeys: String, CodingKey { case query, searchedAs = "searched_as", mode, hits }
+
     /// `explained`: each hit carries its `explain` object.
-    public init(query: String, mode: SearchMode, hits: [SearchHit], explained: Bool = false) {
-        self.query = query; self.mode = mode; self.hits = hits.map { Hit($0, explained: explained) }
+    public init(query: String, searchedAs: String? = nil, mode: SearchMode, hits: [SearchHit], explained: Bool = false) {
+        self.query = query; self.searchedAs = searchedAs; self.mode = mode; self.hits = hits.map { Hit($0, explained: explained) }
     }
 }
