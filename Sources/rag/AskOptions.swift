@@ -10,6 +10,7 @@ struct AskOptions: ParsableArguments {
     @Option(name: .customShort("k"), parsing: .unconditional, help: "Passages to retrieve and give the generator.")
     var k = AskSettings.defaultK
 
+    @OptionGroup var crossLanguage: CrossLanguageOptions
     @OptionGroup var documents: DocumentFilterOptions
     @OptionGroup var promptContext: PromptContextOptions
     @OptionGroup var sampling: SamplingOptions
@@ -33,6 +34,7 @@ struct AskOptions: ParsableArguments {
     }
 
     func openSession() throws -> RAGSession {
-        try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model)
+        try RAGSession(indexPath: indexOptions.path, parallelism: compute.parallelism, decoderModel: decoderModel.model,
+                       crossLanguage: crossLanguage.crossLanguage)
     }
 }

@@ -20,6 +20,8 @@ public final class RAGSession {
     public let reusesPromptCache: Bool
     /// Another server that writes the generated answers instead of the local decoder (`--generator-url`).
     public let remoteGenerator: RemoteGenerator?
+    /// How its answers search for an English question over a Chinese index (`CrossLanguageSearch`).
+    public let crossLanguage: CrossLanguageSearch
 
     private var store: PassageStore
     private var seen: IndexVersion
@@ -30,8 +32,10 @@ public final class RAGSession {
 
     /// Opens the index for reading; a missing file is `StoreError.noIndex`.
     public init(indexPath: String, parallelism: Parallelism = .allCores, decoderModel: String? = nil,
-                reusesPromptCache: Bool = false, remoteGenerator: RemoteGenerator? = nil) throws {
+                reusesPromptCache: Bool = false, remoteGenerator: RemoteGenerator? = nil,
+                crossLanguage: CrossLanguageSearch = .default) throws {
         self.remoteGenerator = remoteGenerator
+        self.crossLanguage = crossLanguage
         self.indexPath = indexPath
         self.parallelism = parallelism
         self.decoderModel = decoderModel
@@ -109,9 +113,10 @@ public final class RAGSession {
 
     /// The answerer for the current index, built once per index version and ranking settings.
     public func answerer(sentenceWeight: Float = PassageScoring.sentenceWeight, fusion: Fusion = .default,
-                         reranking: Reranking = .default, crossLanguage: CrossLanguageSearch = .default,
+                         reranking: Reranking = .default, crossLanguage: CrossLanguageSearch? = nil,
                          onLoadingGenerator: @escaping () -> Void = {}) throws -> Answerer {
         let store = try currentStore()
+        let crossLanguage = crossLanguage ?? self.crossLanguage
         if let answerer, answerer.sentenceWeight == sentenceWeight, answerer.fusion == fusion, answerer.reranking == reranking,
            answerer.crossLanguage == crossLanguage {
             return answerer
