@@ -23,8 +23,11 @@ public final class RAGService: Sendable {
             try PassageStore.open(at: settings.indexPath, create: true).close()
         }
         let parallelism = Parallelism(threads: settings.threads)
+        // Searchers stay encoder-only: they search (and answer retrieval-only questions) as written, while
+        // generated answers, on the one decoder, translate an English question over a Chinese index.
         searchers = SessionPool(workers: try (0..<max(1, settings.searchWorkers)).map {
-            SessionWorker(session: try RAGSession(indexPath: settings.indexPath, parallelism: parallelism), label: "rag.search.\($0)")
+            SessionWorker(session: try RAGSession(indexPath: settings.indexPath, parallelism: parallelism, crossLanguage: .off),
+                          label: "rag.search.\($0)")
         })
         generator = SessionWorker(session: try RAGSession(indexPath: settings.indexPath, parallelism: parallelism,
                                                           decoderModel: settings.decoderModel, reusesPromptCache: settings.reusesPromptCache,
