@@ -59,6 +59,18 @@ final class AnswererTests: XCTestCase {
                      "a reply that is not Chinese: the question searches as written")
     }
 
+    /// The decoder's reply becomes one line of Chinese; a reply that is not Chinese, or has nothing to search, is no
+    /// translation. The question is translated greedily, under the instruction that measured best.
+    func testATranslationIsOneLineOfChineseOrNothing() throws {
+        let writer = ScriptedTestWriter(answer: "\n  预训练是什么？\n\n它有什么用？ ")
+        XCTAssertEqual(try CrossLanguageSearch.translation(of: "What is pretraining, and what is it for?", by: writer),
+                       "预训练是什么？ 它有什么用？")
+        XCTAssertEqual(writer.prompts.first?.user, "What is pretraining, and what is it for?")
+        XCTAssertNil(try CrossLanguageSearch.translation(of: "What?", by: ScriptedTestWriter(answer: "Sure! Here it is.")))
+        XCTAssertNil(try CrossLanguageSearch.translation(of: "What?", by: ScriptedTestWriter(answer: "？！")))
+        XCTAssertEqual(try AskTestIndex(documents: [:]).store.chineseShare(), 0, "an empty index is not Chinese")
+    }
+
     func testChineseQuestionsAndEnglishIndexesAreSearchedAsWritten() throws {
         let english = try AskTestIndex(documents: ["a.md": "# Pretraining\n\nPretraining teaches a model to predict the next token from a large amount of text."])
         XCTAssertLessThan(try english.store.chineseShare(), 0.1)
