@@ -179,9 +179,9 @@ public final class Answerer {
 
         let documents = try retriever.admittedDocuments(settings.filter)
         let query = settings.followUpSearch.query(for: question, after: settings.conversation.last)
+        let searched = try translated(query)
         // The passages an answer reads keep the search's own order: several of the best page's passages help more
         // than the best passage of more pages (documents first: 31 → 25 key facts of 84; BENCHMARKS.md, "Rerank").
-        let searched = try translated(query)
         let (hits, bestPassage) = try retrieve(searched, k: settings.k, documents: documents, reranked: false)
         let chunks = hits.map(\.chunk)
         let pool = try PassageSentences(chunks: chunks, stored: store.sentenceVectors(chunkIDs: chunks.map(\.id)), embedder: embedder)
