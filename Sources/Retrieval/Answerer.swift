@@ -180,6 +180,7 @@ public final class Answerer {
         let documents = try retriever.admittedDocuments(settings.filter)
         let query = settings.followUpSearch.query(for: question, after: settings.conversation.last)
         let searched = try translated(query)
+        let searchedAs = searched == query ? nil : searched.text
         // The passages an answer reads keep the search's own order: several of the best page's passages help more
         // than the best passage of more pages (documents first: 31 → 25 key facts of 84; BENCHMARKS.md, "Rerank").
         let (hits, bestPassage) = try retrieve(searched, k: settings.k, documents: documents, reranked: false)
@@ -187,7 +188,7 @@ public final class Answerer {
         let pool = try PassageSentences(chunks: chunks, stored: store.sentenceVectors(chunkIDs: chunks.map(\.id)), embedder: embedder)
         // Quotes are chosen by what was searched: a translated question picks Chinese sentences better than its
         // English (Corpus/'s English questions: 12 → 17 of 22 quotes with the expected fact; BENCHMARKS.md).
-        let quotedQuestion = searched.text == query.text ? question : searched.text
+        let quotedQuestion = searchedAs ?? question
         let queryVector = try embedder.embedQuery(quotedQuestion)
         // A follow-up ("它要多少算力？") may say little by itself: it is covered when it or the query it was
         // searched with is close enough to a passage sentence, and shares a term with the index.
@@ -199,7 +200,7 @@ public final class Answerer {
         let best = similarities.max() ?? -1
         let threshold = settings.coverage.threshold(for: language)
         let sharesTerm = try searchedTexts.contains { try !retriever.unreranked(SearchQuery($0), mode: .lexical, k: 1, documents: documents).isEmpty }
-        var retrieval = RetrievedAnswer(hits: hits, quotes: nil, searchedAs: searched == query ? nil : searched.text)
+        var retrieval = RetrievedAnswer(hits: hits, quotes: nil, searchedAs: searchedAs)
         var answer = Answer(question: question, mode: settings.mode, language: language, bestSimilarity: best,
                             bestPassageSimilarity: bestPassage, coverageThreshold: threshold, sharesTerm: sharesTerm,
                             covered: settings.coverage.covers(similarity: best, language: language, sharesTerm: sharesTerm),

@@ -4,9 +4,8 @@ import XCTest
 
 final class RerankingTests: XCTestCase {
     func hit(_ rank: Int, _ path: String) -> SearchHit {
-        let chunk = StoredChunk(id: Int64(rank), documentPath: path, documentTitle: path, ordinal: rank, text: "passage \(rank)",
-                                start: 0, end: 9, headingPath: [])
-        return SearchHit(rank: rank, score: 1 / Double(rank), chunk: chunk, explanation: RankExplanation(mode: .hybrid))
+        SearchHit(rank: rank, score: 1 / Double(rank), chunk: storedChunk("passage \(rank)", source: path, ordinal: rank),
+                  explanation: RankExplanation(mode: .hybrid))
     }
 
     /// Each document's best passage first, in the search's order; the rest after, in the same order; every hit

@@ -84,9 +84,9 @@ public final class RAGSession {
         try currentStore().hasVectors() ? .hybrid : .lexical
     }
 
-    /// The top `k` passages for `query` from the documents `filter` admits; a lexical search never loads the encoder.
-    /// With `crossLanguage` an English query over a Chinese index searches by its translation (`searchedAs`),
-    /// which loads the decoder; off, nothing but the encoder is loaded.
+    /// The top `k` passages for `query` from the documents `filter` admits. With `crossLanguage` an English query
+    /// over a Chinese index searches by its translation (`searchedAs`), which loads the encoder and the decoder;
+    /// off, a lexical search loads no model and the others only the encoder.
     public func search(_ query: String, mode: SearchMode? = nil, k: Int, filter: DocumentFilter = .all,
                        crossLanguage: CrossLanguageSearch = .off) throws -> (mode: SearchMode, hits: [SearchHit], searchedAs: String?) {
         let store = try currentStore()
