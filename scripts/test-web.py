@@ -2,7 +2,8 @@
 
 Against a running server on an index of Corpus/: the documents are listed; 什么是预训练 gets both answers
 (quoted sentences and the streamed generated answer), grounding marks, a citation that opens its passage
-with source and heading, token candidates; an upload is listed and deleted; a question the corpus does not
+with source and heading, token candidates; an upload is listed and deleted; an English question shows the
+Chinese translation it was searched by; a question the corpus does not
 cover gets the "not covered" message, in Chinese and in English; the layout fits 1280×900 and a phone; on a
 server with --api-key the page asks for the key (again after a wrong one) and keeps it for the tab.
 Each check prints one line; the last line is "N passed, N failed". Exits 1 at the first failure.
@@ -225,6 +226,16 @@ class Checks:
             self.wait(f"{row} leaves the list after the delete", lambda d: not self.find_all(row), PAGE_WAIT)
         self.ok(f"upload of 3 files: 2 listed after {uploaded:.1f} s, 1 skipped ({result}); both deleted", started)
 
+    def english_question_searched_in_chinese(self):
+        started = time.monotonic()
+        self.ask("What is pre-training?")
+        self.wait("the retrieval-based answer to an English question", lambda d: self.state("#retrieval") == "done", ANSWER_WAIT)
+        line = self.text("#searched-as")
+        if not self.visible("#searched-as") or not re.search(r"[\u4e00-\u9fff]", line):
+            raise Failure(f"an English question over the Chinese corpus shows no Chinese search text (#searched-as: {line!r})")
+        self.wait("the generated answer to the English question", lambda d: self.state("#generation") == "done", ANSWER_WAIT)
+        self.ok(f"an English question is searched in Chinese: {line}", started)
+
     def not_covered(self, question, expected, language, ask_label):
         started = time.monotonic()
         self.ask(question)
@@ -320,6 +331,7 @@ def main():
         checks.screenshot(args.screenshot)
         checks.narrow_screen()
         checks.upload_and_delete()
+        checks.english_question_searched_in_chinese()
         checks.not_covered("今天上海的天气怎么样?", "文档中没有涉及这个问题的内容", "zh-CN", "提问")
         checks.not_covered("What is the weather in Shanghai today?", "The documents do not cover this question", "en", "Ask")
         checks.no_script_errors()
